@@ -1,0 +1,240 @@
+package dev.lookalike.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Every setting of the service, typed and documented in Kafka's {@link ConfigDef} style.
+ *
+ * <p>Precedence, lowest first: the defaults below, then a properties file, then environment
+ * variables ({@code LOOKALIKE_} + the key upper-cased with dots and dashes as underscores, e.g.
+ * {@code LOOKALIKE_BOOTSTRAP_SERVERS}). Per-vector settings live under {@code vector.<name>.}
+ * (see {@link VectorConfig}); anything under {@code kafka.} is passed to the Kafka clients as is.
+ */
+public final class LookalikeConfig extends AbstractConfig {
+
+  public static final String ENV_PREFIX = "LOOKALIKE_";
+  public static final String KAFKA_PREFIX = "kafka.";
+  public static final String VECTOR_PREFIX = "vector.";
+
+  public static final String APPLICATION_ID = "application.id";
+  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+  public static final String SCHEMA_REGISTRY_AUTO_REGISTER = "schema.registry.auto.register";
+  public static final String TOPIC_UPLOADED = "topic.uploaded";
+  public static final String TOPIC_EMBEDDED = "topic.embedded";
+  public static final String TOPIC_NEAR_DUPLICATES = "topic.near-duplicates";
+  public static final String TOPIC_RECOMMENDATIONS = "topic.recommendations";
+  public static final String TOPIC_DEAD_LETTER = "topic.dead-letter";
+  public static final String TOPICS_CREATE = "topics.create";
+  public static final String TOPICS_PARTITIONS = "topics.partitions";
+  public static final String TOPICS_REPLICATION_FACTOR = "topics.replication.factor";
+  public static final String STATE_DIR = "state.dir";
+  public static final String NUM_STREAM_THREADS = "num.stream.threads";
+  public static final String NUM_STANDBY_REPLICAS = "num.standby.replicas";
+  public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+  public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+  public static final String HTTP_HOST = "http.host";
+  public static final String HTTP_PORT = "http.port";
+  public static final String ADVERTISED_HOST = "http.advertised.host";
+  public static final String VECTORS = "vectors";
+  public static final String FETCH_CONNECT_TIMEOUT_MS = "fetch.connect.timeout.ms";
+  public static final String FETCH_READ_TIMEOUT_MS = "fetch.read.timeout.ms";
+  public static final String FETCH_TOTAL_TIMEOUT_MS = "fetch.total.timeout.ms";
+  public static final String FETCH_MAX_REDIRECTS = "fetch.max.redirects";
+  public static final String FETCH_ALLOW_PRIVATE_NETWORKS = "fetch.allow.private.networks";
+  public static final String FETCH_ALLOWED_HOSTS = "fetch.allowed.hosts";
+  public static final String IMAGE_MAX_BYTES = "image.max.bytes";
+  public static final String IMAGE_MAX_PIXELS = "image.max.pixels";
+  public static final String QUERY_TIMEOUT_MS = "query.timeout.ms";
+
+  public static final ConfigDef CONFIG_DEF = new ConfigDef()
+      .define(APPLICATION_ID, Type.STRING, "lookalike", Importance.HIGH,
+          "Kafka Streams application id: consumer group, prefix of internal topics and state directories. Instances with the same id share the work.")
+      .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", Importance.HIGH,
+          "Kafka bootstrap servers.")
+      .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://localhost:8081", Importance.HIGH,
+          "Base URL of a Confluent-compatible schema registry (for Apicurio: http://host:port/apis/ccompat/v7).")
+      .define(SCHEMA_REGISTRY_AUTO_REGISTER, Type.BOOLEAN, true, Importance.MEDIUM,
+          "Register the output schemas under <topic>-value on first use; when false they must already be registered.")
+      .define(TOPIC_UPLOADED, Type.STRING, "images.uploaded", Importance.MEDIUM, "Input topic of ImageUploaded events (key: image id).")
+      .define(TOPIC_EMBEDDED, Type.STRING, "images.embedded", Importance.MEDIUM, "Compacted topic of ImageEmbedded events, the source of truth of the vector stores.")
+      .define(TOPIC_NEAR_DUPLICATES, Type.STRING, "images.near-duplicates", Importance.MEDIUM, "Output topic of NearDuplicateDetected events.")
+      .define(TOPIC_RECOMMENDATIONS, Type.STRING, "images.recommendations", Importance.MEDIUM, "Compacted output topic of Recommendations events.")
+      .define(TOPIC_DEAD_LETTER, Type.STRING, "images.dead-letter", Importance.MEDIUM, "Topic of DeadLetter events: everything that could not be processed, with the reason.")
+      .define(TOPICS_CREATE, Type.BOOLEAN, true, Importance.MEDIUM,
+          "Create missing topics at startup (input, output and internal) with topics.partitions partitions.")
+      .define(TOPICS_PARTITIONS, Type.INT, 4, Range.atLeast(1), Importance.MEDIUM,
+          "Partitions of topics the service creates. Existing topics keep theirs; images.uploaded and images.embedded must have the same count.")
+      .define(TOPICS_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.MEDIUM,
+          "Replication factor of topics the service creates (-1: the broker default).")
+      .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/lookalike-state", Importance.MEDIUM,
+          "Directory of the local state stores.")
+      .define(NUM_STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, "Stream threads per instance.")
+      .define(NUM_STANDBY_REPLICAS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
+          "Standby replicas of every state store, for fast failover.")
+      .define(PROCESSING_GUARANTEE, Type.STRING, "exactly_once_v2", ConfigDef.ValidString.in("exactly_once_v2", "at_least_once"), Importance.MEDIUM,
+          "Kafka Streams processing guarantee.")
+      .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,
+          "How often results are committed; with exactly-once this bounds the latency of output events.")
+      .define(HTTP_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Interface the HTTP server binds to (0.0.0.0 for all).")
+      .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM, "HTTP port (0: any free port).")
+      .define(ADVERTISED_HOST, Type.STRING, "", Importance.LOW,
+          "Host name other instances use to reach this one (application.server); empty: http.host, or the local host name when binding 0.0.0.0.")
+      .define(VECTORS, Type.LIST, "perceptual", Importance.HIGH,
+          "Named vectors to compute for every image; each has its own store, thresholds and k under vector.<name>.*")
+      .define(FETCH_CONNECT_TIMEOUT_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.LOW, "Connect timeout for image URLs.")
+      .define(FETCH_READ_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW, "Read timeout for image URLs.")
+      .define(FETCH_TOTAL_TIMEOUT_MS, Type.LONG, 20_000L, Range.atLeast(1), Importance.LOW, "Whole-download deadline for image URLs, redirects included.")
+      .define(FETCH_MAX_REDIRECTS, Type.INT, 3, Range.atLeast(0), Importance.LOW, "Redirects followed for image URLs; every hop is checked again.")
+      .define(FETCH_ALLOW_PRIVATE_NETWORKS, Type.BOOLEAN, false, Importance.MEDIUM,
+          "Allow image URLs that resolve to loopback, private or link-local addresses. Keep false in production (SSRF).")
+      .define(FETCH_ALLOWED_HOSTS, Type.LIST, "", Importance.LOW,
+          "Hosts always allowed for image URLs even when they resolve to private addresses.")
+      .define(IMAGE_MAX_BYTES, Type.INT, 16 * 1024 * 1024, Range.atLeast(1024), Importance.MEDIUM,
+          "Largest image accepted, in bytes (inline, fetched or uploaded over HTTP).")
+      .define(IMAGE_MAX_PIXELS, Type.LONG, 50_000_000L, Range.atLeast(1), Importance.MEDIUM,
+          "Largest image accepted, in pixels (width x height, checked before decoding: decompression bombs).")
+      .define(QUERY_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
+          "Deadline of one interactive query, forwarding to other instances included.");
+
+  private final Map<String, VectorConfig> vectors;
+
+  public LookalikeConfig(Map<String, ?> values) {
+    super(CONFIG_DEF, values, false);
+    Map<String, VectorConfig> byName = new LinkedHashMap<>();
+    for (String name : getList(VECTORS)) {
+      if (!name.matches("[a-z][a-z0-9_-]{0,39}")) {
+        throw new ConfigException(VECTORS, name, "vector names are lowercase letters, digits, '-' and '_'");
+      }
+      byName.put(name, new VectorConfig(name, originalsWithPrefix(VECTOR_PREFIX + name + ".")));
+    }
+    if (byName.isEmpty()) throw new ConfigException(VECTORS, "", "at least one named vector is required");
+    this.vectors = Map.copyOf(byName);
+    this.vectorOrder = List.copyOf(byName.keySet());
+  }
+
+  private final List<String> vectorOrder;
+
+  /** Defaults, then {@code file} (may be null), then {@code env}. */
+  public static LookalikeConfig load(Path file, Map<String, String> env) {
+    Map<String, Object> values = new HashMap<>();
+    if (file != null) values.putAll(readProperties(file));
+    values.putAll(fromEnv(env, values));
+    return new LookalikeConfig(values);
+  }
+
+  /** Defaults plus explicit overrides: for tests and embedding. */
+  public static LookalikeConfig of(Map<String, ?> overrides) {
+    return new LookalikeConfig(overrides);
+  }
+
+  private static Map<String, Object> readProperties(Path file) {
+    Properties props = new Properties();
+    try (Reader reader = Files.newBufferedReader(file)) {
+      props.load(reader);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    }
+    Map<String, Object> values = new HashMap<>();
+    props.stringPropertyNames().forEach(k -> values.put(k, props.getProperty(k).trim()));
+    return values;
+  }
+
+  /**
+   * Environment overrides. Known keys (and per-vector keys of the configured vectors) are matched
+   * by their env spelling; {@code LOOKALIKE_KAFKA_X_Y} becomes the client setting {@code x.y}
+   * (Kafka setting names have no underscores, so the mapping is reversible).
+   */
+  static Map<String, Object> fromEnv(Map<String, String> env, Map<String, Object> fileValues) {
+    Map<String, Object> values = new HashMap<>();
+    for (String key : CONFIG_DEF.names()) {
+      String v = env.get(envName(key));
+      if (v != null) values.put(key, v);
+    }
+    Object vectorList = values.getOrDefault(VECTORS, fileValues.getOrDefault(VECTORS, CONFIG_DEF.defaultValues().get(VECTORS)));
+    for (String name : ConfigDef.parseType(VECTORS, vectorList, Type.LIST) instanceof List<?> l ? l.stream().map(Object::toString).toList() : List.<String>of()) {
+      for (String key : VectorConfig.CONFIG_DEF.names()) {
+        String full = VECTOR_PREFIX + name + "." + key;
+        String v = env.get(envName(full));
+        if (v != null) values.put(full, v);
+      }
+    }
+    String kafkaEnv = ENV_PREFIX + "KAFKA_";
+    env.forEach((k, v) -> {
+      if (k.startsWith(kafkaEnv)) {
+        values.put(KAFKA_PREFIX + k.substring(kafkaEnv.length()).toLowerCase().replace('_', '.'), v);
+      }
+    });
+    return values;
+  }
+
+  public static String envName(String key) {
+    return ENV_PREFIX + key.toUpperCase().replace('.', '_').replace('-', '_');
+  }
+
+  public String applicationId() { return getString(APPLICATION_ID); }
+  public String bootstrapServers() { return getString(BOOTSTRAP_SERVERS); }
+  public String schemaRegistryUrl() { return getString(SCHEMA_REGISTRY_URL); }
+  public boolean autoRegisterSchemas() { return getBoolean(SCHEMA_REGISTRY_AUTO_REGISTER); }
+
+  public TopicNames topicNames() {
+    return new TopicNames(getString(TOPIC_UPLOADED), getString(TOPIC_EMBEDDED), getString(TOPIC_NEAR_DUPLICATES),
+        getString(TOPIC_RECOMMENDATIONS), getString(TOPIC_DEAD_LETTER));
+  }
+
+  public boolean createTopics() { return getBoolean(TOPICS_CREATE); }
+  public int topicPartitions() { return getInt(TOPICS_PARTITIONS); }
+  public short replicationFactor() { return getShort(TOPICS_REPLICATION_FACTOR); }
+  public String stateDir() { return getString(STATE_DIR); }
+  public int streamThreads() { return getInt(NUM_STREAM_THREADS); }
+  public int standbyReplicas() { return getInt(NUM_STANDBY_REPLICAS); }
+  public String processingGuarantee() { return getString(PROCESSING_GUARANTEE); }
+  public long commitIntervalMs() { return getLong(COMMIT_INTERVAL_MS); }
+  public String httpHost() { return getString(HTTP_HOST); }
+  public int httpPort() { return getInt(HTTP_PORT); }
+  public String advertisedHost() { return getString(ADVERTISED_HOST); }
+  public long queryTimeoutMs() { return getLong(QUERY_TIMEOUT_MS); }
+  public int imageMaxBytes() { return getInt(IMAGE_MAX_BYTES); }
+  public long imageMaxPixels() { return getLong(IMAGE_MAX_PIXELS); }
+  public long fetchConnectTimeoutMs() { return getLong(FETCH_CONNECT_TIMEOUT_MS); }
+  public long fetchReadTimeoutMs() { return getLong(FETCH_READ_TIMEOUT_MS); }
+  public long fetchTotalTimeoutMs() { return getLong(FETCH_TOTAL_TIMEOUT_MS); }
+  public int fetchMaxRedirects() { return getInt(FETCH_MAX_REDIRECTS); }
+  public boolean fetchAllowPrivateNetworks() { return getBoolean(FETCH_ALLOW_PRIVATE_NETWORKS); }
+  public List<String> fetchAllowedHosts() { return getList(FETCH_ALLOWED_HOSTS); }
+
+  /** The named vectors in configured order; the first is the default target of queries. */
+  public List<VectorConfig> vectors() { return vectorOrder.stream().map(vectors::get).toList(); }
+
+  public VectorConfig vector(String name) {
+    VectorConfig v = vectors.get(name);
+    if (v == null) throw new ConfigException("unknown vector '" + name + "', configured: " + vectorOrder);
+    return v;
+  }
+
+  public boolean hasVector(String name) { return vectors.containsKey(name); }
+
+  /** Settings passed to every Kafka client as they are (the {@code kafka.} prefix removed). */
+  public Map<String, Object> kafkaOverrides() { return originalsWithPrefix(KAFKA_PREFIX); }
+
+  /** Copy with some values replaced: for tests and the dev mode. */
+  public LookalikeConfig with(Map<String, ?> overrides) {
+    Map<String, Object> values = new HashMap<>(originals());
+    values.putAll(overrides);
+    return new LookalikeConfig(values);
+  }
+}

@@ -1,0 +1,67 @@
+package dev.lookalike.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LookalikeConfigTest {
+
+  @Test
+  void defaultsAreUsable() {
+    LookalikeConfig config = LookalikeConfig.of(Map.of());
+    assertThat(config.topicNames().uploaded()).isEqualTo("images.uploaded");
+    assertThat(config.vectors()).extracting(VectorConfig::name).containsExactly("perceptual");
+    assertThat(config.vector("perceptual").duplicateThreshold()).isEqualTo((float) VectorConfig.DEFAULT_DUPLICATE_THRESHOLD);
+    assertThat(config.processingGuarantee()).isEqualTo("exactly_once_v2");
+  }
+
+  @Test
+  void fileOverridesDefaultsAndEnvOverridesFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("lookalike.properties");
+    Files.writeString(file, """
+        bootstrap.servers=file:9092
+        http.port=9000
+        vectors=perceptual,other
+        vector.other.recommend.k=3
+        vector.perceptual.duplicate.threshold=0.8
+        kafka.linger.ms=7
+        """);
+    LookalikeConfig config = LookalikeConfig.load(file, Map.of(
+        "LOOKALIKE_HTTP_PORT", "9100",
+        "LOOKALIKE_VECTOR_OTHER_RECOMMEND_K", "4",
+        "LOOKALIKE_KAFKA_SECURITY_PROTOCOL", "SSL",
+        "UNRELATED", "x"));
+    assertThat(config.bootstrapServers()).isEqualTo("file:9092");
+    assertThat(config.httpPort()).isEqualTo(9100);
+    assertThat(config.vector("other").recommendK()).isEqualTo(4);
+    assertThat(config.vector("perceptual").duplicateThreshold()).isEqualTo(0.8f);
+    assertThat(config.kafkaOverrides()).containsEntry("linger.ms", "7").containsEntry("security.protocol", "SSL");
+  }
+
+  @Test
+  void badValuesAreRejectedWithTheKeyName() {
+    assertThatThrownBy(() -> LookalikeConfig.of(Map.of("http.port", "99999")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("http.port");
+    assertThatThrownBy(() -> LookalikeConfig.of(Map.of("vectors", "Bad Name")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vector names");
+    assertThatThrownBy(() -> LookalikeConfig.of(Map.of("vector.perceptual.duplicate.threshold", "2")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("duplicate.threshold");
+  }
+
+  @Test
+  void docsListEveryKeyWithItsEnvName() {
+    String docs = ConfigDocs.markdown();
+    for (String key : LookalikeConfig.CONFIG_DEF.names()) {
+      assertThat(docs).contains("`" + key + "`").contains(LookalikeConfig.envName(key));
+    }
+    for (String key : VectorConfig.CONFIG_DEF.names()) {
+      assertThat(docs).contains("`vector.<name>." + key + "`");
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.lookalike.server;
+
+import dev.lookalike.config.LookalikeConfig;
+import dev.lookalike.embedding.Embedder;
+import dev.lookalike.embedding.image.DecodeLimits;
+import dev.lookalike.embedding.image.FetcherConfig;
+import dev.lookalike.embedding.image.ImageDecoder;
+import dev.lookalike.embedding.image.ImageFetcher;
+import dev.lookalike.registry.RestSchemaRegistryClient;
+import dev.lookalike.server.http.HttpApi;
+import dev.lookalike.server.query.ImageQueries;
+import dev.lookalike.topology.Topics;
+import dev.lookalike.topology.TopologyServices;
+import dev.lookalike.topology.runtime.LookalikeStreams;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One Lookalike instance: the Kafka Streams topology and the HTTP API over its state. N instances
+ * with the same application id share the partitions.
+ */
+public final class LookalikeService implements AutoCloseable {
+
+  private final LookalikeConfig config;
+  private final RestSchemaRegistryClient registry;
+  private final ImageFetcher fetcher;
+  private final List<Embedder> embedders;
+  private final HttpApi http;
+  private final LookalikeStreams streams;
+
+  private LookalikeService(LookalikeConfig config, RestSchemaRegistryClient registry, ImageFetcher fetcher,
+                           List<Embedder> embedders, HttpApi http, LookalikeStreams streams) {
+    this.config = config;
+    this.registry = registry;
+    this.fetcher = fetcher;
+    this.embedders = embedders;
+    this.http = http;
+    this.streams = streams;
+  }
+
+  /** Creates topics, starts Kafka Streams and the HTTP server; returns once HTTP is listening. */
+  public static LookalikeService start(LookalikeConfig config) {
+    RestSchemaRegistryClient registry = new RestSchemaRegistryClient(config.schemaRegistryUrl());
+    Topics topics = Topics.create(config, registry);
+    List<Embedder> embedders = Embedders.create(config);
+    ImageDecoder decoder = new ImageDecoder(new DecodeLimits(config.imageMaxBytes(), config.imageMaxPixels()));
+    ImageFetcher fetcher = new ImageFetcher(fetcherConfig(config));
+    TopologyServices services = new TopologyServices(registry, embedders, decoder, url -> fetcher.fetch(url).bytes(), Clock.systemUTC());
+    HttpApi http = HttpApi.start(config, services, fetcher);
+    LookalikeStreams streams;
+    try {
+      streams = LookalikeStreams.start(config, topics, services, advertisedHost(config) + ":" + http.port());
+    } catch (RuntimeException e) {
+      http.close();
+      fetcher.close();
+      registry.close();
+      throw e;
+    }
+    http.attach(new ImageQueries(streams.streams(), config, streams.partitions()), streams);
+    return new LookalikeService(config, registry, fetcher, embedders, http, streams);
+  }
+
+  static FetcherConfig fetcherConfig(LookalikeConfig config) {
+    return FetcherConfig.defaults()
+        .withTimeouts(Duration.ofMillis(config.fetchConnectTimeoutMs()), Duration.ofMillis(config.fetchReadTimeoutMs()),
+            Duration.ofMillis(config.fetchTotalTimeoutMs()))
+        .withMaxBytes(config.imageMaxBytes())
+        .withAllowPrivateNetworks(config.fetchAllowPrivateNetworks())
+        .withAllowedHosts(Set.copyOf(config.fetchAllowedHosts()));
+  }
+
+  private static String advertisedHost(LookalikeConfig config) {
+    if (!config.advertisedHost().isEmpty()) return config.advertisedHost();
+    if (!config.httpHost().equals("0.0.0.0")) return config.httpHost();
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  public String httpUrl() {
+    String host = config.httpHost().equals("0.0.0.0") ? "localhost" : config.httpHost();
+    return "http://" + host + ":" + http.port();
+  }
+
+  public boolean awaitReady(Duration timeout) {
+    return streams.awaitRunning(timeout);
+  }
+
+  public LookalikeStreams streams() {
+    return streams;
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    streams.close();
+    fetcher.close();
+    embedders.forEach(Embedder::close);
+    registry.close();
+  }
+}

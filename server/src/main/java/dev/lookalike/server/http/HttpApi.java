@@ -1,0 +1,107 @@
+package dev.lookalike.server.http;
+
+import dev.lookalike.config.LookalikeConfig;
+import dev.lookalike.embedding.image.ImageFetcher;
+import dev.lookalike.server.query.ImageQueries;
+import dev.lookalike.server.query.NotReadyException;
+import dev.lookalike.topology.TopologyServices;
+import dev.lookalike.topology.runtime.LookalikeStreams;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.staticfiles.Location;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: query API under /v1, health, metrics and the web page. Every error is JSON
+ * ({@code {"error":{"code","message"}}}); bad input is a 4xx, a moving cluster a 503 with
+ * Retry-After, and nothing answers with a stack trace.
+ */
+public final class HttpApi implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+
+  private final Javalin app;
+  private final Api api;
+  private final PrometheusMeterRegistry metrics;
+
+  private HttpApi(Javalin app, Api api, PrometheusMeterRegistry metrics) {
+    this.app = app;
+    this.api = api;
+    this.metrics = metrics;
+  }
+
+  public static HttpApi start(LookalikeConfig config, TopologyServices services, ImageFetcher fetcher) {
+    Api api = new Api(config);
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(metrics);
+    ImageRoutes images = new ImageRoutes(api);
+    SearchRoutes search = new SearchRoutes(api, new QueryVectors(services, fetcher));
+    Javalin app = Javalin.create(cfg -> {
+      cfg.jetty.host = config.httpHost();
+      cfg.jetty.port = config.httpPort();
+      // Base64 images are about 4/3 of their size, plus the JSON around them.
+      cfg.http.maxRequestSize = config.imageMaxBytes() * 4L / 3 + 64 * 1024;
+      cfg.startup.showJavalinBanner = false;
+      cfg.staticFiles.add(files -> {
+        files.hostedPath = "/";
+        files.directory = "/web";
+        files.location = Location.CLASSPATH;
+      });
+      cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+      cfg.routes.get("/health/ready", ctx -> ready(ctx, api));
+      cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+      cfg.routes.get("/v1/images/{id}", images::get);
+      cfg.routes.get("/v1/images/{id}/duplicates", images::duplicates);
+      cfg.routes.get("/v1/images/{id}/similar", images::similar);
+      cfg.routes.post("/v1/search", search::search);
+      cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+      cfg.routes.exception(NotReadyException.class, (e, ctx) -> {
+        ctx.header("Retry-After", "1");
+        error(ctx, 503, "NOT_READY", e.getMessage());
+      });
+      cfg.routes.exception(Exception.class, (e, ctx) -> {
+        log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+        error(ctx, 500, "INTERNAL_ERROR", "unexpected error; see the service log");
+      });
+      cfg.routes.error(404, ctx -> {
+        if (ctx.result() == null) error(ctx, 404, "NOT_FOUND", "no route for " + ctx.method() + " " + ctx.path());
+      });
+      cfg.routes.error(413, ctx -> error(ctx, 413, "PAYLOAD_TOO_LARGE", "request body over " + cfg.http.maxRequestSize + " bytes"));
+      cfg.routes.error(405, ctx -> error(ctx, 405, "METHOD_NOT_ALLOWED", ctx.method() + " is not allowed on " + ctx.path()));
+    });
+    app.start();
+    return new HttpApi(app, api, metrics);
+  }
+
+  private static void ready(Context ctx, Api api) {
+    boolean ready = api.ready();
+    ctx.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+        .json(Map.of("status", ready ? "READY" : "NOT_READY", "streams", api.streamsState()));
+  }
+
+  static void error(Context ctx, int status, String code, String message) {
+    ctx.status(status).json(Map.of("error", Map.of("code", code, "message", message == null ? code : message)));
+  }
+
+  /** Connects the API to the running topology. */
+  public void attach(ImageQueries queries, LookalikeStreams streams) {
+    api.attach(queries, streams);
+    new KafkaStreamsMetrics(streams.streams()).bindTo(metrics);
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+}

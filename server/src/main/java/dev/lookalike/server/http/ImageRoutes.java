@@ -1,0 +1,98 @@
+package dev.lookalike.server.http;
+
+import dev.lookalike.avro.internal.ImageStatus;
+import dev.lookalike.avro.internal.VectorEntry;
+import dev.lookalike.config.VectorConfig;
+import dev.lookalike.server.query.ImageQueries;
+import dev.lookalike.topology.store.ScoredImage;
+import dev.lookalike.topology.store.SearchFilter;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code /v1/images/{id}}, its duplicates and its similar images. */
+final class ImageRoutes {
+
+  private final Api api;
+
+  ImageRoutes(Api api) {
+    this.api = api;
+  }
+
+  void get(Context ctx) {
+    ImageQueries queries = api.queries();
+    String id = ctx.pathParam("id");
+    String tenant = Requests.tenant(ctx);
+    VectorConfig vector = api.vector(ctx.queryParam("targetVector"));
+    Optional<VectorEntry> entry = queries.image(vector.name(), id).filter(e -> e.getTenant().equals(tenant));
+    if (entry.isPresent()) {
+      ctx.json(describe(entry.get(), "EMBEDDED"));
+      return;
+    }
+    Optional<ImageStatus> status = queries.status(id).filter(s -> tenant.equals(s.getTenant()));
+    if (status.isEmpty() || status.get().getState().name().equals("DELETED") || status.get().getState().name().equals("EMBEDDED")) {
+      throw ApiException.notFound("no image '" + id + "' for tenant '" + tenant + "'");
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("imageId", id);
+    out.put("tenant", tenant);
+    out.put("status", status.get().getState().name());
+    if (status.get().getErrorCode() != null) {
+      out.put("error", Map.of("code", status.get().getErrorCode(), "message", String.valueOf(status.get().getMessage())));
+    }
+    ctx.json(out);
+  }
+
+  void duplicates(Context ctx) {
+    VectorConfig vector = api.vector(ctx.queryParam("targetVector"));
+    VectorEntry entry = existing(ctx, vector);
+    float threshold = Requests.floatParam(ctx, "minScore", vector.duplicateThreshold());
+    SearchFilter filter = SearchFilter.tenant(entry.getTenant()).excluding(entry.getImageId()).withMinScore(threshold);
+    List<ScoredImage> hits = api.queries().search(vector.name(), toArray(entry.getVector()), filter, vector.maxDuplicatesPerImage());
+    ctx.json(Map.of("imageId", entry.getImageId(), "targetVector", vector.name(), "threshold", threshold,
+        "duplicates", SearchResults.of(hits, entry.getContentHash())));
+  }
+
+  void similar(Context ctx) {
+    VectorConfig vector = api.vector(ctx.queryParam("targetVector"));
+    VectorEntry entry = existing(ctx, vector);
+    int limit = Requests.limit(ctx);
+    float minScore = Requests.floatParam(ctx, "minScore", -1f);
+    SearchFilter filter = SearchFilter.tenant(entry.getTenant()).excluding(entry.getImageId()).withMinScore(minScore);
+    List<ScoredImage> hits = api.queries().search(vector.name(), toArray(entry.getVector()), filter, limit);
+    ctx.json(Map.of("imageId", entry.getImageId(), "targetVector", vector.name(), "results", SearchResults.of(hits, null)));
+  }
+
+  private VectorEntry existing(Context ctx, VectorConfig vector) {
+    String id = ctx.pathParam("id");
+    String tenant = Requests.tenant(ctx);
+    return api.queries().image(vector.name(), id)
+        .filter(e -> e.getTenant().equals(tenant))
+        .orElseThrow(() -> ApiException.notFound("no image '" + id + "' for tenant '" + tenant + "'"));
+  }
+
+  static Map<String, Object> describe(VectorEntry e, String status) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("imageId", e.getImageId());
+    out.put("tenant", e.getTenant());
+    out.put("status", status);
+    out.put("uploadedAt", e.getUploadedAt());
+    out.put("contentHash", e.getContentHash());
+    out.put("width", e.getWidth());
+    out.put("height", e.getHeight());
+    out.put("format", e.getFormat());
+    out.put("tags", e.getTags());
+    out.put("attributes", e.getAttributes());
+    out.put("model", e.getModel());
+    out.put("dims", e.getVector().size());
+    return out;
+  }
+
+  static float[] toArray(List<Float> vector) {
+    float[] out = new float[vector.size()];
+    for (int i = 0; i < out.length; i++) out[i] = vector.get(i);
+    return out;
+  }
+}

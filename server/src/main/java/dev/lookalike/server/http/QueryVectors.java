@@ -1,0 +1,96 @@
+package dev.lookalike.server.http;
+
+import dev.lookalike.embedding.Embedder;
+import dev.lookalike.embedding.image.DecodedImage;
+import dev.lookalike.embedding.image.ImageFetcher;
+import dev.lookalike.embedding.image.ImageLoadException;
+import dev.lookalike.topology.TopologyServices;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/** Turns what a client sends (an image by URL or base64, a raw vector) into a query vector. */
+final class QueryVectors {
+
+  private final Map<String, Embedder> embedders;
+  private final TopologyServices services;
+  private final ImageFetcher fetcher;
+
+  QueryVectors(TopologyServices services, ImageFetcher fetcher) {
+    this.embedders = services.embeddersByName();
+    this.services = services;
+    this.fetcher = fetcher;
+  }
+
+  float[] ofImage(String vectorName, SearchRequest.NearImage nearImage) {
+    boolean hasUrl = nearImage.url() != null;
+    boolean hasInline = nearImage.inlineBase64() != null;
+    if (hasUrl == hasInline) throw ApiException.badRequest("nearImage needs exactly one of url or base64 (or image)");
+    byte[] bytes = hasUrl ? fetch(nearImage.url()) : base64(nearImage.inlineBase64());
+    return ofBytes(vectorName, bytes);
+  }
+
+  float[] ofBytes(String vectorName, byte[] bytes) {
+    DecodedImage image;
+    try {
+      image = services.decoder().decode(bytes);
+    } catch (ImageLoadException e) {
+      throw toApi(e);
+    }
+    return embedders.get(vectorName).embed(image);
+  }
+
+  float[] ofVector(String vectorName, List<Float> values) {
+    int dims = embedders.get(vectorName).dimensions();
+    if (values == null || values.size() != dims) {
+      throw new ApiException(422, "DIMENSION_MISMATCH", "vector '" + vectorName + "' has " + dims + " dimensions, got "
+          + (values == null ? 0 : values.size()));
+    }
+    float[] v = new float[dims];
+    double norm = 0;
+    for (int i = 0; i < dims; i++) {
+      Float x = values.get(i);
+      if (x == null || !Float.isFinite(x)) throw new ApiException(422, "INVALID_VECTOR", "vector values must be finite numbers");
+      v[i] = x;
+      norm += (double) x * x;
+    }
+    if (norm == 0) throw new ApiException(422, "INVALID_VECTOR", "the zero vector has no direction");
+    float inv = (float) (1 / Math.sqrt(norm));
+    for (int i = 0; i < dims; i++) v[i] *= inv;
+    return v;
+  }
+
+  private byte[] fetch(String url) {
+    try {
+      return fetcher.fetch(url).bytes();
+    } catch (ImageLoadException e) {
+      throw toApi(e);
+    }
+  }
+
+  private static byte[] base64(String text) {
+    String payload = text;
+    if (payload.startsWith("data:")) {
+      int comma = payload.indexOf(',');
+      if (comma < 0 || !payload.substring(0, comma).endsWith(";base64")) {
+        throw new ApiException(400, "INVALID_BASE64", "data URLs must be of the form data:<type>;base64,<data>");
+      }
+      payload = payload.substring(comma + 1);
+    }
+    try {
+      return Base64.getMimeDecoder().decode(payload);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(400, "INVALID_BASE64", "image is not valid base64: " + e.getMessage());
+    }
+  }
+
+  /** Image problems are the client's: 413 for size, 415 for type, 422 for the rest. */
+  static ApiException toApi(ImageLoadException e) {
+    int status = switch (e.code()) {
+      case IMAGE_TOO_LARGE, TOO_MANY_PIXELS -> 413;
+      case UNSUPPORTED_FORMAT -> 415;
+      default -> 422;
+    };
+    return new ApiException(status, e.code().name(), e.getMessage());
+  }
+}

@@ -1,0 +1,47 @@
+package dev.lookalike.server.http;
+
+import io.javalin.http.Context;
+
+/** Query-parameter parsing with 400s instead of exceptions. */
+final class Requests {
+
+  static final String DEFAULT_TENANT = "default";
+  static final int MAX_LIMIT = 1000;
+
+  private Requests() {}
+
+  static String tenant(Context ctx) {
+    String tenant = ctx.queryParam("tenant");
+    return tenant == null || tenant.isBlank() ? DEFAULT_TENANT : tenant;
+  }
+
+  static int limit(Context ctx) {
+    String raw = ctx.queryParam("limit");
+    return raw == null ? 10 : checkLimit(parseInt("limit", raw));
+  }
+
+  static int checkLimit(int limit) {
+    if (limit < 1 || limit > MAX_LIMIT) throw ApiException.badRequest("limit must be between 1 and " + MAX_LIMIT);
+    return limit;
+  }
+
+  static float floatParam(Context ctx, String name, float defaultValue) {
+    String raw = ctx.queryParam(name);
+    if (raw == null) return defaultValue;
+    try {
+      float v = Float.parseFloat(raw);
+      if (!Float.isFinite(v)) throw new NumberFormatException();
+      return v;
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest(name + " must be a number, got '" + raw + "'");
+    }
+  }
+
+  private static int parseInt(String name, String raw) {
+    try {
+      return Integer.parseInt(raw);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest(name + " must be an integer, got '" + raw + "'");
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package dev.lookalike.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.lookalike.avro.internal.VectorEntry;
+import dev.lookalike.config.VectorConfig;
+import dev.lookalike.topology.store.ScoredImage;
+import dev.lookalike.topology.store.SearchFilter;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/** {@code POST /v1/search}: nearImage, nearVector or nearObject, with a filter and a limit. */
+final class SearchRoutes {
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private final Api api;
+  private final QueryVectors vectors;
+
+  SearchRoutes(Api api, QueryVectors vectors) {
+    this.api = api;
+    this.vectors = vectors;
+  }
+
+  void search(Context ctx) {
+    long start = System.nanoTime();
+    SearchRequest request = parse(ctx.bodyAsBytes());
+    if (request.operatorCount() != 1) throw ApiException.badRequest("give exactly one of nearImage, nearVector, nearObject");
+    VectorConfig vector = api.vector(request.targetVector());
+    int limit = Requests.checkLimit(request.limitOrDefault());
+    String tenant = request.filter() == null || request.filter().tenant() == null ? Requests.DEFAULT_TENANT : request.filter().tenant();
+    SearchFilter filter = new SearchFilter(tenant, request.filter() == null ? null : request.filter().tags(),
+        request.filter() == null ? null : request.filter().attributes(), null, request.effectiveMinScore());
+    float[] query;
+    if (request.nearObject() != null) {
+      VectorEntry entry = nearObject(vector, request.nearObject(), tenant);
+      query = ImageRoutes.toArray(entry.getVector());
+      filter = filter.excluding(entry.getImageId());
+    } else if (request.nearVector() != null) {
+      query = vectors.ofVector(vector.name(), request.nearVector().vector());
+    } else {
+      query = vectors.ofImage(vector.name(), request.nearImage());
+    }
+    List<ScoredImage> hits = api.queries().search(vector.name(), query, filter, limit);
+    ctx.json(Map.of("targetVector", vector.name(), "results", SearchResults.of(hits, null),
+        "tookMs", (System.nanoTime() - start) / 1_000_000));
+  }
+
+  private VectorEntry nearObject(VectorConfig vector, SearchRequest.NearObject near, String tenant) {
+    if (near.id() == null || near.id().isBlank()) throw ApiException.badRequest("nearObject needs an id");
+    return api.queries().image(vector.name(), near.id())
+        .filter(e -> e.getTenant().equals(tenant))
+        .orElseThrow(() -> ApiException.notFound("no image '" + near.id() + "' for tenant '" + tenant + "'"));
+  }
+
+  static SearchRequest parse(byte[] body) {
+    if (body.length == 0) throw ApiException.badRequest("a JSON body is required");
+    try {
+      return JSON.readValue(body, SearchRequest.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw ApiException.badRequest("unknown field '" + e.getPropertyName() + "'");
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest("invalid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw ApiException.badRequest("unreadable body: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package dev.lookalike.topology;
+
+import dev.lookalike.avro.ImageEmbedded;
+import dev.lookalike.avro.ImageUploaded;
+import dev.lookalike.avro.internal.ContentCacheEntry;
+import dev.lookalike.avro.internal.DeletedImage;
+import dev.lookalike.avro.internal.ImageStatus;
+import dev.lookalike.avro.internal.NeighborState;
+import dev.lookalike.avro.internal.VectorEntry;
+import dev.lookalike.config.LookalikeConfig;
+import dev.lookalike.config.VectorConfig;
+import dev.lookalike.serde.AvroBinarySerde;
+import dev.lookalike.topology.embed.ContentProcessor;
+import dev.lookalike.topology.embed.ContentResultProcessor;
+import dev.lookalike.topology.embed.SourcePartitioner;
+import dev.lookalike.topology.embed.UploadProcessor;
+import dev.lookalike.topology.match.EmbeddedProcessor;
+import dev.lookalike.topology.match.MatchProcessor;
+import dev.lookalike.topology.match.MulticastPartitioner;
+import dev.lookalike.topology.match.PartialsProcessor;
+import dev.lookalike.topology.store.ExactScanIndex;
+import dev.lookalike.topology.store.VectorStoreSupplier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The whole Lookalike topology, as a pure factory: no clients, no threads, so tests run exactly
+ * what production runs.
+ *
+ * <pre>
+ * images.uploaded --&gt; upload-processor --(by content hash)--&gt; content-processor
+ *                          ^   [image-status]                     [content-cache]
+ *                          |                                            |
+ *   content-result-processor &lt;------(back to the upload's partition)---+
+ *         |
+ *         v
+ * images.embedded --&gt; embedded-processor --(multicast QUERY/DELETE)--&gt; match-processor (every partition)
+ *                     [vectors-*, neighbors-*, deleted-*]                    |
+ *                                                                          (by image id)
+ *                                                                            v
+ *                       images.near-duplicates, images.recommendations &lt;-- partials-processor
+ * </pre>
+ */
+public final class LookalikeTopology {
+
+  private LookalikeTopology() {}
+
+  /**
+   * @param matchPartitions partitions of images.embedded and the match topics: how many answers
+   *     each QUERY waits for
+   */
+  public static Topology build(LookalikeConfig config, Topics topics, TopologyServices services, int matchPartitions) {
+    checkEmbedders(config, services);
+    Topology topology = new Topology();
+    addEmbedStage(topology, config, topics, services);
+    addMatchStage(topology, config, topics, services, matchPartitions);
+    addSinks(topology, topics);
+    return topology;
+  }
+
+  private static void checkEmbedders(LookalikeConfig config, TopologyServices services) {
+    Map<String, ?> embedders = services.embeddersByName();
+    for (VectorConfig v : config.vectors()) {
+      if (!embedders.containsKey(v.name())) {
+        throw new IllegalArgumentException("no embedder for named vector '" + v.name() + "'");
+      }
+    }
+  }
+
+  private static void addEmbedStage(Topology topology, LookalikeConfig config, Topics topics, TopologyServices services) {
+    Deserializer<ImageUploaded> uploads = topics.uploaded().valueSerde().deserializer();
+    topology.addSource(Names.UPLOADS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.uploaded().name());
+    topology.addProcessor(Names.UPLOAD_PROCESSOR, () -> new UploadProcessor(services, uploads, config.imageMaxBytes()), Names.UPLOADS_SOURCE);
+    topology.addSource(Names.CONTENT_RESULTS_SOURCE, new StringDeserializer(), topics.contentResults().valueSerde().deserializer(),
+        topics.contentResults().name());
+    topology.addProcessor(Names.CONTENT_RESULT_PROCESSOR, () -> new ContentResultProcessor(services), Names.CONTENT_RESULTS_SOURCE);
+    topology.addStateStore(keyValueStore(Names.IMAGE_STATUS_STORE, ImageStatus.class), Names.UPLOAD_PROCESSOR, Names.CONTENT_RESULT_PROCESSOR);
+
+    topology.addSource(Names.CONTENT_REQUESTS_SOURCE, new StringDeserializer(), topics.contentRequests().valueSerde().deserializer(),
+        topics.contentRequests().name());
+    topology.addProcessor(Names.CONTENT_PROCESSOR, () -> new ContentProcessor(services, uploads), Names.CONTENT_REQUESTS_SOURCE);
+    topology.addStateStore(keyValueStore(Names.CONTENT_CACHE_STORE, ContentCacheEntry.class), Names.CONTENT_PROCESSOR);
+  }
+
+  private static void addMatchStage(Topology topology, LookalikeConfig config, Topics topics, TopologyServices services,
+                                    int matchPartitions) {
+    List<VectorConfig> vectors = config.vectors();
+    Deserializer<ImageEmbedded> embedded = topics.embedded().valueSerde().deserializer();
+    topology.addSource(Names.EMBEDDED_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.embedded().name());
+    topology.addProcessor(Names.EMBEDDED_PROCESSOR,
+        () -> new EmbeddedProcessor(vectors, embedded, matchPartitions, services.clock()), Names.EMBEDDED_SOURCE);
+    topology.addSource(Names.MATCH_SOURCE, new StringDeserializer(), topics.match().valueSerde().deserializer(), topics.match().name());
+    topology.addProcessor(Names.MATCH_PROCESSOR, () -> new MatchProcessor(vectors, services.clock()), Names.MATCH_SOURCE);
+    topology.addSource(Names.PARTIALS_SOURCE, new StringDeserializer(), topics.matchPartials().valueSerde().deserializer(),
+        topics.matchPartials().name());
+    topology.addProcessor(Names.PARTIALS_PROCESSOR, () -> new PartialsProcessor(vectors, services.clock()), Names.PARTIALS_SOURCE);
+
+    String[] matchProcessors = {Names.EMBEDDED_PROCESSOR, Names.MATCH_PROCESSOR, Names.PARTIALS_PROCESSOR};
+    Map<String, Integer> dims = new java.util.HashMap<>();
+    services.embedders().forEach(e -> dims.put(e.name(), e.dimensions()));
+    for (VectorConfig v : vectors) {
+      int d = dims.get(v.name());
+      topology.addStateStore(Stores.keyValueStoreBuilder(
+              new VectorStoreSupplier(Names.vectorStore(v.name()), () -> new ExactScanIndex(d)),
+              Serdes.String(), AvroBinarySerde.of(VectorEntry.class))
+          .withLoggingEnabled(Map.of())
+          .withCachingDisabled(), matchProcessors);
+      topology.addStateStore(keyValueStore(Names.neighborStore(v.name()), NeighborState.class), matchProcessors);
+      topology.addStateStore(keyValueStore(Names.deletedStore(v.name()), DeletedImage.class), matchProcessors);
+    }
+  }
+
+  private static void addSinks(Topology topology, Topics topics) {
+    StringSerializer keys = new StringSerializer();
+    topology.addSink(Names.CONTENT_REQUESTS_SINK, topics.contentRequests().name(), keys,
+        topics.contentRequests().valueSerde().serializer(), Names.UPLOAD_PROCESSOR);
+    topology.addSink(Names.CONTENT_RESULTS_SINK, topics.contentResults().name(), keys,
+        topics.contentResults().valueSerde().serializer(), new SourcePartitioner(), Names.CONTENT_PROCESSOR);
+    topology.addSink(Names.EMBEDDED_SINK, topics.embedded().name(), keys, topics.embedded().valueSerde().serializer(),
+        Names.UPLOAD_PROCESSOR, Names.CONTENT_RESULT_PROCESSOR);
+    topology.addSink(Names.MATCH_SINK, topics.match().name(), keys, topics.match().valueSerde().serializer(),
+        new MulticastPartitioner(), Names.EMBEDDED_PROCESSOR, Names.MATCH_PROCESSOR);
+    topology.addSink(Names.PARTIALS_SINK, topics.matchPartials().name(), keys, topics.matchPartials().valueSerde().serializer(),
+        Names.MATCH_PROCESSOR);
+    topology.addSink(Names.NEAR_DUPLICATES_SINK, topics.nearDuplicates().name(), keys,
+        topics.nearDuplicates().valueSerde().serializer(), Names.MATCH_PROCESSOR, Names.PARTIALS_PROCESSOR);
+    topology.addSink(Names.RECOMMENDATIONS_SINK, topics.recommendations().name(), keys,
+        topics.recommendations().valueSerde().serializer(), Names.EMBEDDED_PROCESSOR, Names.MATCH_PROCESSOR, Names.PARTIALS_PROCESSOR);
+    topology.addSink(Names.DEAD_LETTER_SINK, topics.deadLetter().name(), keys, topics.deadLetter().valueSerde().serializer(),
+        Names.UPLOAD_PROCESSOR, Names.CONTENT_RESULT_PROCESSOR, Names.EMBEDDED_PROCESSOR);
+  }
+
+  private static <V extends SpecificRecord> StoreBuilder<?> keyValueStore(String name, Class<V> type) {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), AvroBinarySerde.of(type))
+        .withLoggingEnabled(Map.of());
+  }
+
+  /** Every state store name, for interactive queries and operations. */
+  public static List<String> storeNames(LookalikeConfig config) {
+    List<String> names = new ArrayList<>(List.of(Names.IMAGE_STATUS_STORE, Names.CONTENT_CACHE_STORE));
+    for (VectorConfig v : config.vectors()) {
+      names.add(Names.vectorStore(v.name()));
+      names.add(Names.neighborStore(v.name()));
+      names.add(Names.deletedStore(v.name()));
+    }
+    return names;
+  }
+}

@@ -1,0 +1,149 @@
+package dev.lookalike.topology.embed;
+
+import dev.lookalike.avro.DeadLetter;
+import dev.lookalike.avro.ImageUploaded;
+import dev.lookalike.avro.internal.ContentRequest;
+import dev.lookalike.avro.internal.ImageState;
+import dev.lookalike.avro.internal.ImageStatus;
+import dev.lookalike.embedding.image.ImageLoadException;
+import dev.lookalike.serde.EventDecodingException;
+import dev.lookalike.topology.Names;
+import dev.lookalike.topology.TopologyServices;
+import dev.lookalike.topology.deadletter.DeadLetters;
+import dev.lookalike.topology.deadletter.ErrorCodes;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * First step of the embed stage, on the image's partition: decode and validate the upload event,
+ * load the image bytes (inline or fetched), and send them to the content stage keyed by their
+ * hash. Marks the image PENDING with a token, so a result that arrives after a newer upload or a
+ * delete of the same image is recognised as stale. Anything that fails becomes a dead letter.
+ */
+public final class UploadProcessor implements Processor<byte[], byte[], String, SpecificRecord> {
+
+  private static final Logger log = LoggerFactory.getLogger(UploadProcessor.class);
+
+  private final TopologyServices services;
+  private final Deserializer<ImageUploaded> uploads;
+  private final int maxImageBytes;
+  private ProcessorContext<String, SpecificRecord> context;
+  private KeyValueStore<String, ImageStatus> status;
+
+  public UploadProcessor(TopologyServices services, Deserializer<ImageUploaded> uploads, int maxImageBytes) {
+    this.services = services;
+    this.uploads = uploads;
+    this.maxImageBytes = maxImageBytes;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, SpecificRecord> context) {
+    this.context = context;
+    this.status = context.getStateStore(Names.IMAGE_STATUS_STORE);
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    RecordMetadata source = context.recordMetadata().orElseThrow();
+    String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    if (record.value() == null) {
+      delete(record, source, key);
+      return;
+    }
+    ImageUploaded upload;
+    try {
+      upload = uploads.deserialize(source.topic(), record.value());
+    } catch (EventDecodingException e) {
+      deadLetter(record, source, key, e.code().name(), e.getMessage(), e.code().retriable());
+      return;
+    } catch (RuntimeException e) {
+      deadLetter(record, source, key, ErrorCodes.MALFORMED_EVENT, "cannot decode ImageUploaded: " + e.getMessage(), false);
+      return;
+    }
+    Optional<UploadValidator.Problem> problem = UploadValidator.validate(key, upload);
+    if (problem.isPresent()) {
+      deadLetter(record, source, key, problem.get().code(), problem.get().message(), false);
+      return;
+    }
+    load(record, source, upload);
+  }
+
+  private void load(Record<byte[], byte[]> record, RecordMetadata source, ImageUploaded upload) {
+    String imageId = upload.getImageId();
+    byte[] fetched = null;
+    byte[] bytes;
+    try {
+      if (upload.getSource().getData() != null) {
+        bytes = toArray(upload.getSource().getData());
+      } else {
+        fetched = services.fetcher().fetch(upload.getSource().getUrl());
+        bytes = fetched;
+      }
+    } catch (ImageLoadException e) {
+      deadLetter(record, source, imageId, e.code().name(), e.getMessage(), e.retriable());
+      return;
+    }
+    if (bytes.length > maxImageBytes) {
+      deadLetter(record, source, imageId, ErrorCodes.IMAGE_TOO_LARGE,
+          "image has " + bytes.length + " bytes, the limit is " + maxImageBytes, false);
+      return;
+    }
+    String hash = sha256Hex(bytes);
+    status.put(imageId, new ImageStatus(imageId, upload.getTenant(), source.offset(), ImageState.PENDING, null, null, services.clock().millis()));
+    ContentRequest request = ContentRequest.newBuilder()
+        .setImageId(imageId)
+        .setToken(source.offset())
+        .setContentHash(hash)
+        .setFetched(fetched == null ? null : ByteBuffer.wrap(fetched))
+        .setOriginalValue(ByteBuffer.wrap(record.value()))
+        .setSourceTopic(source.topic())
+        .setSourcePartition(source.partition())
+        .setSourceOffset(source.offset())
+        .build();
+    context.forward(record.withKey(hash).<SpecificRecord>withValue(request), Names.CONTENT_REQUESTS_SINK);
+  }
+
+  private void delete(Record<byte[], byte[]> record, RecordMetadata source, String key) {
+    if (key == null) {
+      deadLetter(record, source, null, ErrorCodes.MISSING_KEY, "a tombstone needs the image id as its key", false);
+      return;
+    }
+    status.put(key, new ImageStatus(key, null, source.offset(), ImageState.DELETED, null, null, services.clock().millis()));
+    context.forward(record.withKey(key).<SpecificRecord>withValue(null), Names.EMBEDDED_SINK);
+  }
+
+  private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String key, String code, String message,
+                          boolean retriable) {
+    log.info("dead letter {} for key {} at {}-{}@{}: {}", code, key, source.topic(), source.partition(), source.offset(), message);
+    DeadLetter letter = DeadLetters.of(source, key, code, message, retriable, record.value(), services.clock());
+    context.forward(record.withKey(key).<SpecificRecord>withValue(letter), Names.DEAD_LETTER_SINK);
+  }
+
+  static byte[] toArray(ByteBuffer buffer) {
+    ByteBuffer copy = buffer.duplicate();
+    byte[] out = new byte[copy.remaining()];
+    copy.get(out);
+    return out;
+  }
+
+  public static String sha256Hex(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is a required JDK algorithm", e);
+    }
+  }
+}

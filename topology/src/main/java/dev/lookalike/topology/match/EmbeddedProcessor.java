@@ -1,0 +1,168 @@
+package dev.lookalike.topology.match;
+
+import dev.lookalike.avro.DeadLetter;
+import dev.lookalike.avro.ImageEmbedded;
+import dev.lookalike.avro.NamedVector;
+import dev.lookalike.avro.internal.MatchMessage;
+import dev.lookalike.avro.internal.MatchType;
+import dev.lookalike.avro.internal.NeighborState;
+import dev.lookalike.avro.internal.VectorEntry;
+import dev.lookalike.config.VectorConfig;
+import dev.lookalike.serde.EventDecodingException;
+import dev.lookalike.topology.Names;
+import dev.lookalike.topology.deadletter.DeadLetters;
+import dev.lookalike.topology.deadletter.ErrorCodes;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * First step of the match stage, on the image's home partition: stores the image's vectors, then
+ * asks every partition for neighbours (QUERY, multicast). Storing before asking is what makes
+ * pairing independent of timing: of two images processed concurrently, at least one finds the
+ * other already stored. A tombstone deletes the image here and, by a DELETE multicast, everywhere.
+ */
+public final class EmbeddedProcessor implements Processor<String, byte[], String, SpecificRecord> {
+
+  private final List<VectorConfig> vectorConfigs;
+  private final Deserializer<ImageEmbedded> embeddedDeserializer;
+  private final int partitions;
+  private final Clock clock;
+  private final Map<String, NeighborBook> books = new LinkedHashMap<>();
+  private final Map<String, KeyValueStore<String, VectorEntry>> vectorStores = new LinkedHashMap<>();
+  private ProcessorContext<String, SpecificRecord> context;
+
+  public EmbeddedProcessor(List<VectorConfig> vectorConfigs, Deserializer<ImageEmbedded> embeddedDeserializer, int partitions, Clock clock) {
+    this.vectorConfigs = vectorConfigs;
+    this.embeddedDeserializer = embeddedDeserializer;
+    this.partitions = partitions;
+    this.clock = clock;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, SpecificRecord> context) {
+    this.context = context;
+    for (VectorConfig v : vectorConfigs) {
+      books.put(v.name(), new NeighborBook(v, context, clock));
+      vectorStores.put(v.name(), context.getStateStore(Names.vectorStore(v.name())));
+    }
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    RecordMetadata source = context.recordMetadata().orElseThrow();
+    if (record.key() == null) {
+      deadLetter(record, source, ErrorCodes.MISSING_KEY, "images.embedded records need the image id as key");
+      return;
+    }
+    if (record.value() == null) {
+      for (NeighborBook book : books.values()) delete(book, record.key(), record);
+      return;
+    }
+    ImageEmbedded image;
+    try {
+      image = embeddedDeserializer.deserialize(source.topic(), record.value());
+    } catch (EventDecodingException e) {
+      deadLetter(record, source, e.code().name(), e.getMessage());
+      return;
+    } catch (RuntimeException e) {
+      deadLetter(record, source, ErrorCodes.MALFORMED_EVENT, "cannot decode ImageEmbedded: " + e.getMessage());
+      return;
+    }
+    if (!record.key().equals(image.getImageId())) {
+      deadLetter(record, source, ErrorCodes.KEY_MISMATCH, "key differs from imageId " + image.getImageId());
+      return;
+    }
+    for (NeighborBook book : books.values()) {
+      NamedVector nv = image.getVectors().stream().filter(v -> v.getName().equals(book.vector().name())).findFirst().orElse(null);
+      if (nv == null) continue;
+      String problem = checkVector(book, nv);
+      if (problem != null) {
+        deadLetter(record, source, ErrorCodes.INVALID_EVENT, problem);
+        return;
+      }
+    }
+    for (NeighborBook book : books.values()) {
+      image.getVectors().stream().filter(v -> v.getName().equals(book.vector().name())).findFirst()
+          .ifPresent(nv -> store(book, image, nv, source.offset(), record));
+    }
+  }
+
+  private static String checkVector(NeighborBook book, NamedVector nv) {
+    if (nv.getVector().size() != nv.getDims()) return "vector " + nv.getName() + " has " + nv.getVector().size() + " values but dims " + nv.getDims();
+    for (Float x : nv.getVector()) {
+      if (x == null || !Float.isFinite(x)) return "vector " + nv.getName() + " has a non-finite value";
+    }
+    return null;
+  }
+
+  private void store(NeighborBook book, ImageEmbedded image, NamedVector nv, long version, Record<String, byte[]> record) {
+    KeyValueStore<String, VectorEntry> vectors = vectorStores.get(book.vector().name());
+    VectorEntry existing = vectors.get(image.getImageId());
+    if (existing != null) {
+      boolean sameImage = existing.getUploadedAt() == image.getUploadedAt().toEpochMilli()
+          && existing.getContentHash().equals(image.getContentHash()) && existing.getVector().equals(nv.getVector());
+      if (sameImage) return; // a replayed event: pairs and lists are already there
+      delete(book, image.getImageId(), record);
+    }
+    VectorEntry entry = VectorEntry.newBuilder()
+        .setImageId(image.getImageId())
+        .setTenant(image.getTenant())
+        .setUploadedAt(image.getUploadedAt().toEpochMilli())
+        .setVersion(version)
+        .setContentHash(image.getContentHash())
+        .setWidth(image.getWidth())
+        .setHeight(image.getHeight())
+        .setFormat(image.getFormat())
+        .setModel(nv.getModel())
+        .setTags(image.getTags())
+        .setAttributes(image.getAttributes())
+        .setVector(nv.getVector())
+        .build();
+    vectors.put(image.getImageId(), entry);
+    List<Integer> pending = new ArrayList<>(IntStream.range(0, partitions).boxed().toList());
+    book.put(new NeighborState(image.getImageId(), image.getTenant(), entry.getUploadedAt(), image.getContentHash(), version, pending,
+        List.of(), List.of(), List.of()));
+    context.forward(record.<SpecificRecord>withValue(message(MatchType.QUERY, book, entry)), Names.MATCH_SINK);
+  }
+
+  private void delete(NeighborBook book, String imageId, Record<String, byte[]> record) {
+    KeyValueStore<String, VectorEntry> vectors = vectorStores.get(book.vector().name());
+    VectorEntry existing = vectors.get(imageId);
+    if (existing == null) return;
+    vectors.delete(imageId);
+    book.remove(imageId);
+    book.markDeleted(imageId, existing.getVersion());
+    existing.setVector(List.of());
+    context.forward(record.<SpecificRecord>withValue(message(MatchType.DELETE, book, existing)), Names.MATCH_SINK);
+    book.publishDeleted(imageId, record);
+  }
+
+  static MatchMessage message(MatchType type, NeighborBook book, VectorEntry entry) {
+    return MatchMessage.newBuilder()
+        .setType(type)
+        .setVectorName(book.vector().name())
+        .setImageId(entry.getImageId())
+        .setTenant(entry.getTenant())
+        .setUploadedAt(entry.getUploadedAt())
+        .setVersion(entry.getVersion())
+        .setContentHash(entry.getContentHash())
+        .setVector(type == MatchType.DELETE ? null : entry.getVector())
+        .build();
+  }
+
+  private void deadLetter(Record<String, byte[]> record, RecordMetadata source, String code, String message) {
+    DeadLetter letter = DeadLetters.of(source, record.key(), code, message, false, record.value(), clock);
+    context.forward(record.<SpecificRecord>withValue(letter), Names.DEAD_LETTER_SINK);
+  }
+}

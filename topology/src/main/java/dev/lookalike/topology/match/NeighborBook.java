@@ -1,0 +1,151 @@
+package dev.lookalike.topology.match;
+
+import dev.lookalike.avro.DuplicateKind;
+import dev.lookalike.avro.NearDuplicateDetected;
+import dev.lookalike.avro.Recommendations;
+import dev.lookalike.avro.RecommendedItem;
+import dev.lookalike.avro.internal.DeletedImage;
+import dev.lookalike.avro.internal.Neighbor;
+import dev.lookalike.avro.internal.NeighborState;
+import dev.lookalike.config.VectorConfig;
+import dev.lookalike.topology.Names;
+import dev.lookalike.topology.store.VectorStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * One task's view of the neighbour state of one named vector: reads and writes each image's
+ * list, and publishes duplicate pairs (once per pair) and recommendation changes. Shared by the
+ * processors of the match stage so that the rules live in one place.
+ */
+final class NeighborBook {
+
+  private final VectorConfig vector;
+  private final ProcessorContext<String, SpecificRecord> context;
+  private final KeyValueStore<String, NeighborState> states;
+  private final VectorStore vectors;
+  private final KeyValueStore<String, DeletedImage> deleted;
+  private final Clock clock;
+
+  NeighborBook(VectorConfig vector, ProcessorContext<String, SpecificRecord> context, Clock clock) {
+    this.vector = vector;
+    this.context = context;
+    this.states = context.getStateStore(Names.neighborStore(vector.name()));
+    this.vectors = VectorStore.unwrap(context.getStateStore(Names.vectorStore(vector.name())));
+    this.deleted = context.getStateStore(Names.deletedStore(vector.name()));
+    this.clock = clock;
+  }
+
+  /** True when this version of the image (or a newer one) was deleted on this partition. */
+  boolean isDeleted(String imageId, long version) {
+    DeletedImage d = deleted.get(imageId);
+    return d != null && d.getVersion() >= version;
+  }
+
+  void markDeleted(String imageId, long version) {
+    deleted.put(imageId, new DeletedImage(version, clock.millis()));
+  }
+
+  KeyValueStore<String, DeletedImage> deletedImages() {
+    return deleted;
+  }
+
+  VectorConfig vector() {
+    return vector;
+  }
+
+  VectorStore vectors() {
+    return vectors;
+  }
+
+  KeyValueStore<String, NeighborState> states() {
+    return states;
+  }
+
+  NeighborState get(String imageId) {
+    return states.get(imageId);
+  }
+
+  void put(NeighborState state) {
+    states.put(state.getImageId(), state);
+    vectors.setAdmissionFloor(state.getImageId(), floor(state));
+  }
+
+  void remove(String imageId) {
+    states.delete(imageId);
+    vectors.setAdmissionFloor(imageId, null);
+  }
+
+  /** The score a new neighbour must beat; cached in the vector store to skip most state reads. */
+  float floor(NeighborState state) {
+    return NeighborLists.admissionFloor(state.getNeighbors(), vector.recommendK(), vector.recommendMinScore());
+  }
+
+  /** Merges hits into the image's list; true when the list changed. */
+  boolean offer(NeighborState state, List<Neighbor> hits) {
+    if (vector.recommendK() == 0) return false;
+    List<Neighbor> live = hits.stream().filter(h -> !isDeleted(h.getImageId(), h.getVersion())).toList();
+    List<Neighbor> merged = NeighborLists.merge(state.getNeighbors(), live, vector.recommendK(), vector.recommendMinScore());
+    if (merged.equals(state.getNeighbors())) return false;
+    state.setNeighbors(merged);
+    return true;
+  }
+
+  static boolean ready(NeighborState state) {
+    return state.getPendingPartitions().isEmpty();
+  }
+
+  /** Publishes a duplicate pair unless already published; {@code later} must be the later image. */
+  boolean reportDuplicate(NeighborState later, Neighbor earlier, Record<?, ?> cause) {
+    if (!vector.duplicatesEnabled() || earlier.getScore() < vector.duplicateThreshold()) return false;
+    if (isDeleted(earlier.getImageId(), earlier.getVersion())) return false;
+    String pairKey = earlier.getImageId() + "@" + earlier.getVersion();
+    if (later.getEmittedDuplicates().contains(pairKey)) return false;
+    if (later.getEmittedDuplicates().size() >= vector.maxDuplicatesPerImage()) return false;
+    List<String> emitted = new ArrayList<>(later.getEmittedDuplicates());
+    emitted.add(pairKey);
+    later.setEmittedDuplicates(emitted);
+    boolean exact = later.getContentHash().equals(earlier.getContentHash());
+    NearDuplicateDetected event = NearDuplicateDetected.newBuilder()
+        .setImageId(later.getImageId())
+        .setTenant(later.getTenant())
+        .setDuplicateOf(earlier.getImageId())
+        .setSimilarity(exact ? 1.0f : Math.min(1.0f, earlier.getScore()))
+        .setKind(exact ? DuplicateKind.EXACT : DuplicateKind.NEAR)
+        .setVectorName(vector.name())
+        .setDetectedAt(Instant.ofEpochMilli(clock.millis()))
+        .build();
+    context.forward(new Record<String, SpecificRecord>(later.getImageId(), event, cause.timestamp()), Names.NEAR_DUPLICATES_SINK);
+    return true;
+  }
+
+  /** Publishes the image's recommendations when it is complete and its top-k changed. */
+  void publishIfChanged(NeighborState state, Record<?, ?> cause) {
+    if (vector.recommendK() == 0 || !ready(state)) return;
+    List<String> ids = NeighborLists.ids(state.getNeighbors());
+    if (ids.equals(state.getLastEmitted())) return;
+    state.setLastEmitted(ids);
+    List<RecommendedItem> items = state.getNeighbors().stream()
+        .map(n -> new RecommendedItem(n.getImageId(), n.getScore()))
+        .toList();
+    Recommendations recs = Recommendations.newBuilder()
+        .setImageId(state.getImageId())
+        .setTenant(state.getTenant())
+        .setVectorName(vector.name())
+        .setItems(items)
+        .setUpdatedAt(Instant.ofEpochMilli(clock.millis()))
+        .build();
+    context.forward(new Record<String, SpecificRecord>(state.getImageId(), recs, cause.timestamp()), Names.RECOMMENDATIONS_SINK);
+  }
+
+  void publishDeleted(String imageId, Record<?, ?> cause) {
+    if (vector.recommendK() == 0) return;
+    context.forward(new Record<String, SpecificRecord>(imageId, null, cause.timestamp()), Names.RECOMMENDATIONS_SINK);
+  }
+}

@@ -1,0 +1,120 @@
+package dev.lookalike.topology.runtime;
+
+import dev.lookalike.config.LookalikeConfig;
+import dev.lookalike.topology.LookalikeTopology;
+import dev.lookalike.topology.Topics;
+import dev.lookalike.topology.TopologyServices;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts and stops the topology on a Kafka cluster: topics, client settings, lifecycle. */
+public final class LookalikeStreams implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(LookalikeStreams.class);
+
+  private final KafkaStreams streams;
+  private final Topics topics;
+  private final int partitions;
+  private final CountDownLatch running = new CountDownLatch(1);
+
+  private LookalikeStreams(KafkaStreams streams, Topics topics, int partitions) {
+    this.streams = streams;
+    this.topics = topics;
+    this.partitions = partitions;
+  }
+
+  /**
+   * @param applicationServer host:port other instances use to reach this one's HTTP API
+   */
+  public static LookalikeStreams start(LookalikeConfig config, Topics topics, TopologyServices services, String applicationServer) {
+    int partitions;
+    try (Admin admin = Admin.create(clientProps(config))) {
+      partitions = new TopicProvisioner(config, topics).ensure(admin);
+    }
+    Topology topology = LookalikeTopology.build(config, topics, services, partitions);
+    log.info("topology:\n{}", topology.describe());
+    KafkaStreams streams = new KafkaStreams(topology, streamsProps(config, applicationServer));
+    LookalikeStreams runtime = new LookalikeStreams(streams, topics, partitions);
+    streams.setStateListener((now, before) -> {
+      log.info("streams state {} -> {}", before, now);
+      if (now == KafkaStreams.State.RUNNING) runtime.running.countDown();
+    });
+    streams.setUncaughtExceptionHandler(e -> {
+      // Expected failures become dead letters inside the processors; anything reaching here is a
+      // bug or a lost broker. Replacing the thread retries from the last committed offsets.
+      log.error("stream thread failed, replacing it", e);
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    streams.start();
+    return runtime;
+  }
+
+  static Properties clientProps(LookalikeConfig config) {
+    Properties props = new Properties();
+    props.putAll(config.kafkaOverrides());
+    props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    return props;
+  }
+
+  static Properties streamsProps(LookalikeConfig config, String applicationServer) {
+    Properties props = clientProps(config);
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+    if (applicationServer != null) props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+    int maxMessage = TopicProvisioner.maxMessageBytes(config);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), maxMessage);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), maxMessage);
+    // Every changelog of a task is needed to answer queries; no record caching, so results are
+    // emitted as soon as they are committed.
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    return props;
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public Topics topics() {
+    return topics;
+  }
+
+  /** Partitions of the image-keyed topics. */
+  public int partitions() {
+    return partitions;
+  }
+
+  public boolean awaitRunning(Duration timeout) {
+    try {
+      return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  public boolean isRunning() {
+    return streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+  }
+}

@@ -1,0 +1,276 @@
+package dev.lookalike.topology.store;
+
+import dev.lookalike.avro.internal.VectorEntry;
+import dev.lookalike.serde.AvroBinarySerde;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.internals.RecordBatchingStateRestoreCallback;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.StoreQueryUtils;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
+
+/**
+ * The innermost layer of a vector store: the key-value map (made durable by Kafka Streams'
+ * changelogging layer around it) plus an in-memory {@link VectorIndex} kept in step with every
+ * write, restore included. Answers {@link KnnQuery} for interactive queries.
+ *
+ * <p>Stream threads write; HTTP threads search concurrently, hence the read-write lock.
+ */
+public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
+
+  private final String name;
+  private final NavigableMap<Bytes, byte[]> entries = new TreeMap<>();
+  private final VectorIndex index;
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private final Deserializer<VectorEntry> entryDeserializer = AvroBinarySerde.of(VectorEntry.class).deserializer();
+  private final Position position = Position.emptyPosition();
+  // Per-image admission score of its neighbour list; a cache owned by the stream thread (see match).
+  private final Map<String, Float> admissionFloors = new HashMap<>();
+  private StateStoreContext context;
+  private volatile boolean open;
+
+  public VectorStore(String name, Supplier<VectorIndex> indexFactory) {
+    this.name = name;
+    this.index = indexFactory.get();
+  }
+
+  /** The VectorStore under Kafka Streams' metering, logging and read-write layers. */
+  public static VectorStore unwrap(StateStore store) {
+    StateStore current = store;
+    while (!(current instanceof VectorStore)) {
+      if (!(current instanceof WrappedStateStore<?, ?, ?> wrapped)) {
+        throw new IllegalArgumentException("not a vector store: " + store.name());
+      }
+      current = wrapped.wrapped();
+    }
+    return (VectorStore) current;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void init(StateStoreContext stateStoreContext, StateStore root) {
+    this.context = stateStoreContext;
+    // Restored records go through put(), so the index is rebuilt as the changelog is replayed.
+    stateStoreContext.register(root, (RecordBatchingStateRestoreCallback) records -> {
+      for (ConsumerRecord<byte[], byte[]> record : records) {
+        put(Bytes.wrap(record.key()), record.value());
+      }
+    });
+    open = true;
+  }
+
+  @Override
+  public void put(Bytes key, byte[] value) {
+    lock.writeLock().lock();
+    try {
+      if (value == null) {
+        entries.remove(key);
+        index.remove(new String(key.get(), java.nio.charset.StandardCharsets.UTF_8));
+      } else {
+        VectorEntry entry = entryDeserializer.deserialize(name, value);
+        entries.put(key, value);
+        index.upsert(toIndexed(entry), toArray(entry.getVector()));
+      }
+      StoreQueryUtils.updatePosition(position, context);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  static IndexedImage toIndexed(VectorEntry entry) {
+    return new IndexedImage(entry.getImageId(), entry.getTenant(), entry.getUploadedAt(), entry.getVersion(), entry.getContentHash(),
+        List.copyOf(entry.getTags()), Map.copyOf(entry.getAttributes()));
+  }
+
+  static float[] toArray(List<Float> vector) {
+    float[] out = new float[vector.size()];
+    for (int i = 0; i < out.length; i++) out[i] = vector.get(i);
+    return out;
+  }
+
+  @Override
+  public byte[] putIfAbsent(Bytes key, byte[] value) {
+    byte[] existing = get(key);
+    if (existing == null) put(key, value);
+    return existing;
+  }
+
+  @Override
+  public void putAll(List<KeyValue<Bytes, byte[]>> batch) {
+    for (KeyValue<Bytes, byte[]> kv : batch) put(kv.key, kv.value);
+  }
+
+  @Override
+  public byte[] delete(Bytes key) {
+    byte[] old = get(key);
+    put(key, null);
+    return old;
+  }
+
+  @Override
+  public byte[] get(Bytes key) {
+    lock.readLock().lock();
+    try {
+      return entries.get(key);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Offers the stored images matching the filter to the collector. */
+  public void search(float[] query, SearchFilter filter, KnnCollector collector) {
+    lock.readLock().lock();
+    try {
+      if (index.size() > 0 && query.length != index.dimensions()) {
+        throw new IllegalArgumentException("query has " + query.length + " dims, the store " + index.dimensions());
+      }
+      index.search(query, filter, collector);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  public int size() {
+    lock.readLock().lock();
+    try {
+      return index.size();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Stream-thread only: the score an image must beat to enter this image's neighbour list. */
+  public Float admissionFloor(String imageId) {
+    return admissionFloors.get(imageId);
+  }
+
+  public void setAdmissionFloor(String imageId, Float floor) {
+    if (floor == null) admissionFloors.remove(imageId);
+    else admissionFloors.put(imageId, floor);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
+    if (query instanceof KnnQuery knn) {
+      TopKCollector collector = new TopKCollector(knn.k(), knn.filter().minScore());
+      search(knn.vector(), knn.filter(), collector);
+      QueryResult<R> result = (QueryResult<R>) QueryResult.forResult(collector.results());
+      result.setPosition(position.copy());
+      return result;
+    }
+    return StoreQueryUtils.handleBasicQueries(query, positionBound, config, this, position, context);
+  }
+
+  @Override
+  public Position getPosition() {
+    return position;
+  }
+
+  @Override
+  public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
+    return snapshot(from == null && to == null ? entries
+        : from == null ? entries.headMap(to, true)
+        : to == null ? entries.tailMap(from, true)
+        : entries.subMap(from, true, to, true), false);
+  }
+
+  @Override
+  public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
+    return snapshot(from == null && to == null ? entries
+        : from == null ? entries.headMap(to, true)
+        : to == null ? entries.tailMap(from, true)
+        : entries.subMap(from, true, to, true), true);
+  }
+
+  @Override
+  public KeyValueIterator<Bytes, byte[]> all() {
+    return range(null, null);
+  }
+
+  @Override
+  public KeyValueIterator<Bytes, byte[]> reverseAll() {
+    return reverseRange(null, null);
+  }
+
+  @Override
+  public long approximateNumEntries() {
+    return size();
+  }
+
+  /** Iterators see a snapshot: HTTP readers never block the stream thread for long. */
+  private KeyValueIterator<Bytes, byte[]> snapshot(NavigableMap<Bytes, byte[]> view, boolean reverse) {
+    List<KeyValue<Bytes, byte[]>> copy;
+    lock.readLock().lock();
+    try {
+      copy = new ArrayList<>(view.size());
+      for (Map.Entry<Bytes, byte[]> e : (reverse ? view.descendingMap() : view).entrySet()) {
+        copy.add(KeyValue.pair(e.getKey(), e.getValue()));
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+    return new KeyValueIterator<>() {
+      private int next = 0;
+
+      @Override
+      public boolean hasNext() {
+        return next < copy.size();
+      }
+
+      @Override
+      public KeyValue<Bytes, byte[]> next() {
+        return copy.get(next++);
+      }
+
+      @Override
+      public Bytes peekNextKey() {
+        return copy.get(next).key;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  @Override
+  public void flush() {}
+
+  @Override
+  public void close() {
+    open = false;
+  }
+
+  @Override
+  public boolean persistent() {
+    return false;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return open;
+  }
+}

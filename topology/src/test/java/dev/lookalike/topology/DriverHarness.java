@@ -1,0 +1,127 @@
+package dev.lookalike.topology;
+
+import dev.lookalike.avro.DeadLetter;
+import dev.lookalike.avro.ImageEmbedded;
+import dev.lookalike.avro.ImageSource;
+import dev.lookalike.avro.ImageUploaded;
+import dev.lookalike.avro.NearDuplicateDetected;
+import dev.lookalike.avro.Recommendations;
+import dev.lookalike.config.LookalikeConfig;
+import dev.lookalike.embedding.Embedder;
+import dev.lookalike.embedding.image.DecodedImage;
+import dev.lookalike.embedding.image.ImageDecoder;
+import dev.lookalike.registry.InMemorySchemaRegistryClient;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** The production topology in a TopologyTestDriver, with the in-memory registry and real embedders. */
+final class DriverHarness implements AutoCloseable {
+
+  final LookalikeConfig config;
+  final Topics topics;
+  final TopologyTestDriver driver;
+  final AtomicInteger embedCalls = new AtomicInteger();
+  private final TestInputTopic<String, ImageUploaded> uploads;
+  private final TestInputTopic<String, byte[]> rawUploads;
+  private final TestOutputTopic<String, NearDuplicateDetected> duplicates;
+  private final TestOutputTopic<String, Recommendations> recommendations;
+  private final TestOutputTopic<String, DeadLetter> deadLetters;
+  private final TestOutputTopic<String, ImageEmbedded> embedded;
+  final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+
+  DriverHarness(Path stateDir, Embedder embedder, Map<String, Object> overrides, UrlFetcher fetcher) {
+    Map<String, Object> values = new HashMap<>(overrides);
+    values.put(LookalikeConfig.STATE_DIR, stateDir.toString());
+    config = LookalikeConfig.of(values);
+    topics = Topics.create(config, registry);
+    Embedder counting = new CountingEmbedder(embedder, embedCalls);
+    TopologyServices services = new TopologyServices(registry, List.of(counting), new ImageDecoder(), fetcher, Clock.systemUTC());
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver = new TopologyTestDriver(LookalikeTopology.build(config, topics, services, 1), props);
+    uploads = driver.createInputTopic(topics.uploaded().name(), new StringSerializer(), topics.uploaded().valueSerde().serializer());
+    rawUploads = driver.createInputTopic(topics.uploaded().name(), new StringSerializer(), new ByteArraySerializer());
+    duplicates = output(topics.nearDuplicates());
+    recommendations = output(topics.recommendations());
+    deadLetters = output(topics.deadLetter());
+    embedded = output(topics.embedded());
+  }
+
+  private <V> TestOutputTopic<String, V> output(Topic<String, V> topic) {
+    return driver.createOutputTopic(topic.name(), new StringDeserializer(), topic.valueSerde().deserializer());
+  }
+
+  static ImageUploaded inline(String id, String tenant, byte[] bytes, long uploadedAt) {
+    return ImageUploaded.newBuilder()
+        .setImageId(id)
+        .setTenant(tenant)
+        .setSource(ImageSource.newBuilder().setData(ByteBuffer.wrap(bytes)).setContentType("image/png").build())
+        .setUploadedAt(Instant.ofEpochMilli(uploadedAt))
+        .build();
+  }
+
+  void upload(String id, byte[] bytes, long uploadedAt) {
+    upload(inline(id, "acme", bytes, uploadedAt));
+  }
+
+  void upload(ImageUploaded event) {
+    uploads.pipeInput(event.getImageId(), event);
+  }
+
+  void uploadRaw(String key, byte[] value) {
+    rawUploads.pipeInput(key, value);
+  }
+
+  void delete(String id) {
+    uploads.pipeInput(id, null);
+  }
+
+  List<NearDuplicateDetected> duplicates() {
+    return duplicates.readValuesToList();
+  }
+
+  List<KeyValue<String, Recommendations>> recommendations() {
+    return recommendations.readKeyValuesToList();
+  }
+
+  List<DeadLetter> deadLetters() {
+    return deadLetters.readValuesToList();
+  }
+
+  List<KeyValue<String, ImageEmbedded>> embedded() {
+    return embedded.readKeyValuesToList();
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+
+  /** Delegates to a real embedder and counts the model calls. */
+  private record CountingEmbedder(Embedder delegate, AtomicInteger calls) implements Embedder {
+    @Override public String name() { return delegate.name(); }
+    @Override public String modelId() { return delegate.modelId(); }
+    @Override public int dimensions() { return delegate.dimensions(); }
+    @Override public float[] embed(DecodedImage image) {
+      calls.incrementAndGet();
+      return delegate.embed(image);
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package dev.lookalike.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lookalike.avro.DeadLetter;
+import dev.lookalike.avro.DuplicateKind;
+import dev.lookalike.avro.ImageSource;
+import dev.lookalike.avro.ImageUploaded;
+import dev.lookalike.avro.NearDuplicateDetected;
+import dev.lookalike.avro.Recommendations;
+import dev.lookalike.avro.RecommendedItem;
+import dev.lookalike.embedding.perceptual.PerceptualEmbedder;
+import dev.lookalike.embedding.image.FetcherConfig;
+import dev.lookalike.embedding.image.ImageFetcher;
+import dev.lookalike.embedding.testing.TestImages;
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.assertj.core.groups.Tuple;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The production topology, end to end inside one JVM: embed, match, delete, dead-letter. */
+class LookalikeTopologyTest {
+
+  @TempDir Path stateDir;
+  private DriverHarness harness;
+  private ImageFetcher fetcher;
+
+  @BeforeEach
+  void start() {
+    fetcher = new ImageFetcher(FetcherConfig.defaults());
+    harness = new DriverHarness(stateDir, new PerceptualEmbedder(), Map.of("vector.perceptual.recommend.k", "3"),
+        url -> fetcher.fetch(url).bytes());
+  }
+
+  @AfterEach
+  void stop() {
+    harness.close();
+    fetcher.close();
+  }
+
+  private static byte[] png(long seed) {
+    return TestImages.encode(TestImages.generate(seed), "png");
+  }
+
+  @Test
+  void identicalBytesAreAnExactDuplicateWithoutASecondModelCall() {
+    byte[] bytes = png(1);
+    harness.upload("a", bytes, 1000);
+    harness.upload("b", bytes, 2000);
+
+    assertThat(harness.duplicates()).singleElement().satisfies(d -> {
+      assertThat(d.getImageId()).isEqualTo("b");
+      assertThat(d.getDuplicateOf()).isEqualTo("a");
+      assertThat(d.getKind()).isEqualTo(DuplicateKind.EXACT);
+      assertThat(d.getSimilarity()).isEqualTo(1.0f);
+      assertThat(d.getVectorName()).isEqualTo("perceptual");
+    });
+    assertThat(harness.embedCalls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aReencodedCopyIsANearDuplicateAndUnrelatedImagesAreNot() {
+    BufferedImage original = TestImages.generate(7);
+    harness.upload("original", TestImages.encode(original, "png"), 1000);
+    harness.upload("unrelated", png(8), 2000);
+    harness.upload("copy", TestImages.jpeg(TestImages.resize(original, 0.5), 30), 3000);
+
+    List<NearDuplicateDetected> pairs = harness.duplicates();
+    assertThat(pairs).singleElement().satisfies(d -> {
+      assertThat(d.getImageId()).isEqualTo("copy");
+      assertThat(d.getDuplicateOf()).isEqualTo("original");
+      assertThat(d.getKind()).isEqualTo(DuplicateKind.NEAR);
+      assertThat(d.getSimilarity()).isGreaterThanOrEqualTo(harness.config.vector("perceptual").duplicateThreshold());
+    });
+  }
+
+  @Test
+  void theLaterUploadIsTheDuplicateWhateverTheArrivalOrder() {
+    byte[] bytes = png(3);
+    harness.upload("late", bytes, 5000);
+    harness.upload("early", bytes, 1000);
+
+    assertThat(harness.duplicates()).singleElement().satisfies(d -> {
+      assertThat(d.getImageId()).isEqualTo("late");
+      assertThat(d.getDuplicateOf()).isEqualTo("early");
+    });
+  }
+
+  @Test
+  void recommendationsAreBestFirstAndUpdatedWhenABetterNeighbourArrives() {
+    BufferedImage base = TestImages.generate(11);
+    harness.upload("base", TestImages.encode(base, "png"), 1000);
+    harness.upload("other1", png(12), 2000);
+    harness.upload("other2", png(13), 3000);
+    harness.upload("variant", TestImages.jpeg(TestImages.brightness(base, 1.2), 60), 4000);
+
+    Recommendations latestOfBase = latest(harness.recommendations(), "base");
+    assertThat(latestOfBase.getItems()).extracting(RecommendedItem::getImageId).first().isEqualTo("variant");
+    List<Float> scores = latestOfBase.getItems().stream().map(RecommendedItem::getScore).toList();
+    assertThat(scores).isSortedAccordingTo((a, b) -> Float.compare(b, a));
+    assertThat(latestOfBase.getItems()).hasSize(3);
+  }
+
+  @Test
+  void aDeletedImageLeavesEveryListAndIsNeverPairedAgain() {
+    byte[] bytes = png(21);
+    harness.upload("a", bytes, 1000);
+    harness.upload("b", png(22), 2000);
+    harness.upload("c", png(23), 3000);
+    harness.recommendations();
+    harness.duplicates();
+
+    harness.delete("a");
+    List<KeyValue<String, Recommendations>> after = harness.recommendations();
+    assertThat(after).anySatisfy(kv -> {
+      assertThat(kv.key).isEqualTo("a");
+      assertThat(kv.value).isNull();
+    });
+    for (String id : List.of("b", "c")) {
+      assertThat(latest(after, id).getItems()).extracting(RecommendedItem::getImageId).doesNotContain("a");
+    }
+    harness.upload("a-copy", bytes, 4000);
+    assertThat(harness.duplicates()).isEmpty();
+    assertThat(harness.embedded()).anySatisfy(kv -> {
+      assertThat(kv.key).isEqualTo("a");
+      assertThat(kv.value).isNull();
+    });
+  }
+
+  @Test
+  void tenantsNeverSeeEachOther() {
+    byte[] bytes = png(31);
+    harness.upload(DriverHarness.inline("x1", "tenant-1", bytes, 1000));
+    harness.upload(DriverHarness.inline("x2", "tenant-2", bytes, 2000));
+
+    assertThat(harness.duplicates()).isEmpty();
+    for (KeyValue<String, Recommendations> kv : harness.recommendations()) {
+      assertThat(kv.value.getItems()).isEmpty();
+    }
+  }
+
+  @Test
+  void badEventsBecomeDeadLettersWithAReasonAndTheStreamGoesOn() {
+    harness.uploadRaw("garbage", new byte[] {1, 2, 3});
+    harness.uploadRaw("wrong-magic", new byte[] {1, 0, 0, 0, 1, 2, 'x'});
+    harness.uploadRaw("unknown-schema", new byte[] {0, 0, 0, 0x7f, 0x7f, 2, 'x'});
+    byte[] png = png(40);
+    harness.upload(DriverHarness.inline("truncated", "acme", java.util.Arrays.copyOf(png, png.length / 2), 1000));
+    harness.upload(DriverHarness.inline("not-an-image", "acme", "<svg xmlns='http://www.w3.org/2000/svg'/>".getBytes(), 1000));
+    harness.upload(ImageUploaded.newBuilder().setImageId("both").setTenant("acme").setUploadedAt(Instant.ofEpochMilli(1))
+        .setSource(ImageSource.newBuilder().setUrl("http://example.invalid/x.png").setData(ByteBuffer.wrap(new byte[] {1})).build())
+        .build());
+    harness.upload(ImageUploaded.newBuilder().setImageId("unreachable").setTenant("acme").setUploadedAt(Instant.ofEpochMilli(1))
+        .setSource(ImageSource.newBuilder().setUrl("http://127.0.0.1:1/nothing.png").build())
+        .build());
+    harness.upload("fine", png(41), 5000);
+
+    List<DeadLetter> letters = harness.deadLetters();
+    assertThat(letters).extracting(DeadLetter::getKey, DeadLetter::getErrorCode).containsExactly(
+        Tuple.tuple("garbage", "MALFORMED_EVENT"),
+        Tuple.tuple("wrong-magic", "WRONG_MAGIC_BYTE"),
+        Tuple.tuple("unknown-schema", "UNKNOWN_SCHEMA_ID"),
+        Tuple.tuple("truncated", "UNDECODABLE_IMAGE"),
+        Tuple.tuple("not-an-image", "UNSUPPORTED_FORMAT"),
+        Tuple.tuple("both", "INVALID_EVENT"),
+        Tuple.tuple("unreachable", "FORBIDDEN_URL"));
+    assertThat(letters).allSatisfy(l -> {
+      assertThat(l.getMessage()).isNotBlank();
+      assertThat(l.getOriginalValue()).isNotNull();
+      assertThat(l.getSourceTopic()).isEqualTo("images.uploaded");
+    });
+    assertThat(harness.embedded()).extracting(kv -> kv.key).containsExactly("fine");
+  }
+
+  private static Recommendations latest(List<KeyValue<String, Recommendations>> records, String id) {
+    Recommendations last = null;
+    for (KeyValue<String, Recommendations> kv : records) {
+      if (kv.key.equals(id)) last = kv.value;
+    }
+    assertThat(last).as("recommendations of " + id).isNotNull();
+    return last;
+  }
+}
