@@ -1,0 +1,56 @@
+package dev.lookalike.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lookalike.devstack.ApicurioRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The contract against the real Apicurio Registry's Confluent-compatible API. */
+class ApicurioSchemaRegistryClientTest extends SchemaRegistryClientContract {
+    private final String url = ApicurioRegistry.shared().ccompatUrl();
+    private final RestSchemaRegistryClient client = new RestSchemaRegistryClient(url);
+    private final RestSchemaRegistryClient fresh = new RestSchemaRegistryClient(url);
+
+    @Override
+    SchemaRegistryClient client() {
+        return client;
+    }
+
+    @Override
+    SchemaRegistryClient freshClient() {
+        return fresh;
+    }
+
+    @AfterEach
+    void closeClients() {
+        client.close();
+        fresh.close();
+    }
+
+    @Test
+    void lookupMatchesOnCanonicalContentNotFormatting() {
+        int id = client.register(subject, Schemas.v1(name));
+
+        var reformatted = Schemas.parse("""
+                { "type" : "record", "name" : "%s", "namespace" : "test", "doc" : "documented later",
+                  "fields" : [ { "name" : "id", "type" : "string" } ] }""".formatted(name));
+
+        assertThat(fresh.lookup(subject, reformatted)).contains(id);
+    }
+
+    /**
+     * Characterizes an Apicurio 2.6 difference from Confluent: a subject-level NONE removes the
+     * subject's rule instead of disabling the check, so the global BACKWARD still applies.
+     * If this starts failing after an upgrade, Apicurio has aligned with Confluent.
+     */
+    @Test
+    void aSubjectLevelOfNoneFallsBackToTheGlobalRule() {
+        client.register(subject, Schemas.v1(name));
+        client.setCompatibility(subject, "NONE");
+
+        assertThatThrownBy(() -> client.register(subject, Schemas.incompatible(name)))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(409));
+    }
+}

@@ -1,0 +1,68 @@
+package dev.lookalike.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApicurioRegistryTest {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void sharedRegistryIsReadyWithBackwardCompatibility() throws Exception {
+        ApicurioRegistry registry = ApicurioRegistry.shared();
+
+        assertThat(ApicurioRegistry.shared()).isSameAs(registry);
+        assertThat(registry.ccompatUrl()).isEqualTo("http://127.0.0.1:" + registry.port() + "/apis/ccompat/v7");
+        assertThat(get(registry.baseUrl() + "/health/ready").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> subjects = get(registry.ccompatUrl() + "/subjects");
+        assertThat(subjects.statusCode()).isEqualTo(200);
+        assertThat(subjects.body().trim()).startsWith("[").endsWith("]");
+
+        HttpResponse<String> config = get(registry.ccompatUrl() + "/config");
+        assertThat(config.body()).contains("\"compatibilityLevel\":\"BACKWARD\"");
+
+        registry.close(); // a no-op for the shared instance
+        assertThat(registry.isRunning()).isTrue();
+    }
+
+    @Test
+    void closeStopsItsOwnRegistryProcess() throws Exception {
+        ApicurioRegistry registry = ApicurioRegistry.start();
+        ProcessHandle process = ProcessHandle.of(registry.pid()).orElseThrow();
+        assertThat(registry.isRunning()).isTrue();
+        assertThat(registry.startupTime()).isPositive();
+
+        registry.close();
+
+        assertThat(process.isAlive()).isFalse();
+        assertThat(EmbeddedKafkaTest.isListening("127.0.0.1:" + registry.port())).isFalse();
+    }
+
+    @Test
+    void explainsHowToFixAMissingHome(@TempDir Path empty) {
+        String previous = System.getProperty(ApicurioHome.PROPERTY);
+        System.setProperty(ApicurioHome.PROPERTY, empty.toString());
+        try {
+            assertThatThrownBy(ApicurioHome::resolve)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("./lookalike build");
+        } finally {
+            if (previous == null) System.clearProperty(ApicurioHome.PROPERTY);
+            else System.setProperty(ApicurioHome.PROPERTY, previous);
+        }
+    }
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
