@@ -71,7 +71,11 @@ public final class HttpApi implements AutoCloseable {
         error(ctx, 500, "INTERNAL_ERROR", "unexpected error; see the service log");
       });
       cfg.routes.error(404, ctx -> {
-        if (ctx.result() == null) error(ctx, 404, "NOT_FOUND", "no route for " + ctx.method() + " " + ctx.path());
+        // Our own 404s are JSON already; only Javalin's plain "endpoint not found" is replaced.
+        String type = ctx.res().getContentType();
+        if (type == null || !type.startsWith("application/json")) {
+          error(ctx, 404, "NOT_FOUND", "no route for " + ctx.method() + " " + ctx.path());
+        }
       });
       cfg.routes.error(413, ctx -> error(ctx, 413, "PAYLOAD_TOO_LARGE", "request body over " + cfg.http.maxRequestSize + " bytes"));
       cfg.routes.error(405, ctx -> error(ctx, 405, "METHOD_NOT_ALLOWED", ctx.method() + " is not allowed on " + ctx.path()));

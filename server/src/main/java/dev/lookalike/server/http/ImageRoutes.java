@@ -1,5 +1,6 @@
 package dev.lookalike.server.http;
 
+import dev.lookalike.avro.internal.ImageState;
 import dev.lookalike.avro.internal.ImageStatus;
 import dev.lookalike.avro.internal.VectorEntry;
 import dev.lookalike.config.VectorConfig;
@@ -32,13 +33,15 @@ final class ImageRoutes {
       return;
     }
     Optional<ImageStatus> status = queries.status(id).filter(s -> tenant.equals(s.getTenant()));
-    if (status.isEmpty() || status.get().getState().name().equals("DELETED") || status.get().getState().name().equals("EMBEDDED")) {
+    if (status.isEmpty() || status.get().getState() == ImageState.DELETED) {
       throw ApiException.notFound("no image '" + id + "' for tenant '" + tenant + "'");
     }
+    // EMBEDDED but not yet in the vector store: the match stage has not stored it yet.
+    ImageState state = status.get().getState() == ImageState.EMBEDDED ? ImageState.PENDING : status.get().getState();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("imageId", id);
     out.put("tenant", tenant);
-    out.put("status", status.get().getState().name());
+    out.put("status", state.name());
     if (status.get().getErrorCode() != null) {
       out.put("error", Map.of("code", status.get().getErrorCode(), "message", String.valueOf(status.get().getMessage())));
     }

@@ -78,7 +78,8 @@ final class QueryVectors {
       payload = payload.substring(comma + 1);
     }
     try {
-      return Base64.getMimeDecoder().decode(payload);
+      // Strict alphabet (line breaks allowed): a lenient decoder would turn garbage into an empty image.
+      return Base64.getDecoder().decode(payload.replaceAll("\\s", ""));
     } catch (IllegalArgumentException e) {
       throw new ApiException(400, "INVALID_BASE64", "image is not valid base64: " + e.getMessage());
     }

@@ -1,0 +1,196 @@
+package dev.lookalike.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lookalike.avro.ImageSource;
+import dev.lookalike.avro.ImageUploaded;
+import dev.lookalike.config.LookalikeConfig;
+import dev.lookalike.devstack.ApicurioRegistry;
+import dev.lookalike.devstack.EmbeddedKafka;
+import dev.lookalike.embedding.testing.TestImages;
+import dev.lookalike.registry.RestSchemaRegistryClient;
+import dev.lookalike.server.LookalikeService;
+import dev.lookalike.topology.Topics;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okio.Buffer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP API of a real service instance on a real broker and registry. */
+class HttpApiIntegrationTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static EmbeddedKafka kafka;
+  private static LookalikeService service;
+  private static MockWebServer images;
+  private static BufferedImage base;
+
+  @TempDir static Path tmp;
+
+  @BeforeAll
+  static void start() throws Exception {
+    kafka = EmbeddedKafka.start();
+    String registryUrl = ApicurioRegistry.shared().ccompatUrl();
+    LookalikeConfig config = LookalikeConfig.of(Map.of(
+        LookalikeConfig.APPLICATION_ID, "http-it",
+        LookalikeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+        LookalikeConfig.SCHEMA_REGISTRY_URL, registryUrl,
+        LookalikeConfig.HTTP_PORT, "0",
+        LookalikeConfig.TOPICS_PARTITIONS, "2",
+        LookalikeConfig.STATE_DIR, tmp.toString(),
+        LookalikeConfig.IMAGE_MAX_BYTES, String.valueOf(2 * 1024 * 1024),
+        LookalikeConfig.FETCH_ALLOW_PRIVATE_NETWORKS, "true",
+        "topic.uploaded", "http.images.uploaded"));
+    service = LookalikeService.start(config);
+    assertThat(service.awaitReady(Duration.ofMinutes(2))).isTrue();
+    images = new MockWebServer();
+    images.start();
+    base = TestImages.generate(5);
+    try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(registryUrl)) {
+      Topics topics = Topics.create(config, registry);
+      try (KafkaProducer<String, ImageUploaded> producer = new KafkaProducer<>(
+          Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
+          topics.uploaded().valueSerde().serializer())) {
+        send(producer, topics, "base", "default", TestImages.encode(base, "png"), List.of("cat"));
+        send(producer, topics, "base-small", "default", TestImages.jpeg(TestImages.resize(base, 0.5), 40), List.of("cat"));
+        send(producer, topics, "other", "default", TestImages.encode(TestImages.generate(6), "png"), List.of("dog"));
+        send(producer, topics, "secret", "globex", TestImages.encode(base, "png"), List.of("cat"));
+      }
+    }
+    await().atMost(Duration.ofMinutes(2)).until(() -> embedded("/v1/images/base") && embedded("/v1/images/base-small")
+        && embedded("/v1/images/other") && embedded("/v1/images/secret?tenant=globex"));
+  }
+
+  private static boolean embedded(String path) throws Exception {
+    HttpResponse<String> response = get(path);
+    return response.statusCode() == 200 && JSON.readTree(response.body()).path("status").asText().equals("EMBEDDED");
+  }
+
+  private static void send(KafkaProducer<String, ImageUploaded> producer, Topics topics, String id, String tenant, byte[] bytes,
+                           List<String> tags) throws Exception {
+    ImageUploaded event = ImageUploaded.newBuilder().setImageId(id).setTenant(tenant).setTags(tags)
+        .setSource(ImageSource.newBuilder().setData(ByteBuffer.wrap(bytes)).build())
+        .setUploadedAt(Instant.now()).build();
+    producer.send(new ProducerRecord<>(topics.uploaded().name(), id, event)).get();
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    if (images != null) images.shutdown();
+    if (service != null) service.close();
+    if (kafka != null) kafka.close();
+  }
+
+  @Test
+  void healthAndImageLookup() throws Exception {
+    assertThat(get("/health/live").statusCode()).isEqualTo(200);
+    assertThat(json(get("/health/ready")).path("status").asText()).isEqualTo("READY");
+    JsonNode image = json(get("/v1/images/base"));
+    assertThat(image.path("status").asText()).isEqualTo("EMBEDDED");
+    assertThat(image.path("format").asText()).isEqualTo("png");
+    assertThat(image.path("tags").get(0).asText()).isEqualTo("cat");
+  }
+
+  @Test
+  void duplicatesAndSimilarImages() throws Exception {
+    JsonNode duplicates = json(get("/v1/images/base/duplicates"));
+    assertThat(ids(duplicates.path("duplicates"))).containsExactly("base-small");
+    JsonNode similar = json(get("/v1/images/base/similar?limit=5"));
+    assertThat(ids(similar.path("results"))).containsExactly("base-small", "other");
+  }
+
+  @Test
+  void searchByBase64UrlVectorAndObjectWithFilters() throws Exception {
+    String b64 = Base64.getEncoder().encodeToString(TestImages.jpeg(base, 70));
+    JsonNode byImage = json(post("/v1/search", "{\"nearImage\":{\"base64\":\"" + b64 + "\"},\"limit\":2}"));
+    assertThat(ids(byImage.path("results"))).containsExactly("base", "base-small");
+
+    images.enqueue(new MockResponse().setBody(new Buffer().write(TestImages.encode(base, "png"))).setHeader("content-type", "image/png"));
+    JsonNode byUrl = json(post("/v1/search", "{\"nearImage\":{\"url\":\"" + images.url("/cat.png") + "\"},\"limit\":1}"));
+    assertThat(ids(byUrl.path("results"))).containsExactly("base");
+
+    JsonNode byObject = json(post("/v1/search", "{\"nearObject\":{\"id\":\"base\"},\"filter\":{\"tags\":[\"cat\"]}}"));
+    assertThat(ids(byObject.path("results"))).containsExactly("base-small");
+
+    JsonNode globex = json(post("/v1/search", "{\"nearImage\":{\"image\":\"" + b64 + "\"},\"filter\":{\"tenant\":\"globex\"}}"));
+    assertThat(ids(globex.path("results"))).containsExactly("secret");
+
+    JsonNode strict = json(post("/v1/search", "{\"nearObject\":{\"id\":\"base\"},\"minScore\":0.99999}"));
+    assertThat(strict.path("results")).isEmpty();
+  }
+
+  @Test
+  void tenantsCannotSeeEachOther() throws Exception {
+    assertThat(get("/v1/images/secret").statusCode()).isEqualTo(404);
+    assertThat(ids(json(get("/v1/images/base/similar?limit=10")).path("results"))).doesNotContain("secret");
+  }
+
+  @Test
+  void badRequestsGetJsonErrorsNeverServerErrors() throws Exception {
+    assertError(post("/v1/search", "{not json"), 400, "BAD_REQUEST");
+    assertError(post("/v1/search", "{\"nearText\":{\"concepts\":[\"cat\"]}}"), 400, "BAD_REQUEST");
+    assertError(post("/v1/search", "{}"), 400, "BAD_REQUEST");
+    assertError(post("/v1/search", "{\"nearVector\":{\"vector\":[1,2,3]}}"), 422, "DIMENSION_MISMATCH");
+    assertError(post("/v1/search", "{\"nearImage\":{\"base64\":\"%%%\"}}"), 400, "INVALID_BASE64");
+    assertError(post("/v1/search", "{\"nearImage\":{\"base64\":\"" + Base64.getEncoder().encodeToString("<html></html>".getBytes()) + "\"}}"),
+        415, "UNSUPPORTED_FORMAT");
+    assertError(post("/v1/search", "{\"nearImage\":{\"url\":\"file:///etc/passwd\"}}"), 422, "FORBIDDEN_URL");
+    assertError(post("/v1/search", "{\"nearObject\":{\"id\":\"base\"},\"limit\":0}"), 400, "BAD_REQUEST");
+    assertError(post("/v1/search", "{\"nearObject\":{\"id\":\"base\"},\"targetVector\":\"nope\"}"), 400, "UNKNOWN_VECTOR");
+    assertError(post("/v1/search", "{\"nearImage\":{\"base64\":\"" + "A".repeat(4 * 1024 * 1024) + "\"}}"), 413, "PAYLOAD_TOO_LARGE");
+    assertError(get("/v1/images/nope"), 404, "NOT_FOUND");
+    assertError(get("/v1/images/base/similar?limit=abc"), 400, "BAD_REQUEST");
+    assertError(get("/no/such/route"), 404, "NOT_FOUND");
+  }
+
+  private static void assertError(HttpResponse<String> response, int status, String code) throws IOException {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    JsonNode error = JSON.readTree(response.body()).path("error");
+    assertThat(error.path("code").asText()).isEqualTo(code);
+    assertThat(error.path("message").asText()).isNotBlank().doesNotContain("Exception", "\tat ");
+  }
+
+  private static List<String> ids(JsonNode results) {
+    return java.util.stream.StreamSupport.stream(results.spliterator(), false).map(r -> r.path("imageId").asText()).toList();
+  }
+
+  private static JsonNode json(HttpResponse<String> response) throws IOException {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(service.httpUrl() + path)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(String path, String body) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(service.httpUrl() + path)).timeout(Duration.ofSeconds(30))
+        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
