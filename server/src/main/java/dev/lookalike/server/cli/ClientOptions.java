@@ -1,0 +1,48 @@
+package dev.lookalike.server.cli;
+
+import dev.lookalike.config.LookalikeConfig;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the Kafka clients of {@code produce} and {@code tail} connect. The same settings as the
+ * service's, so one properties file (and the same LOOKALIKE_* variables) serve both; the options
+ * win over both.
+ */
+public final class ClientOptions {
+
+  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers (default: localhost:9092, or $LOOKALIKE_BOOTSTRAP_SERVERS).")
+  String bootstrapServers;
+
+  @Option(names = "--registry-url", paramLabel = "URL",
+      description = "Confluent-compatible schema registry; for Apicurio add /apis/ccompat/v7 "
+          + "(default: http://localhost:8081, or $LOOKALIKE_SCHEMA_REGISTRY_URL).")
+  String registryUrl;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Properties file with Lookalike settings (topic names, kafka.* client settings such as security).")
+  Path configFile;
+
+  /** The configuration: defaults, then --config, then {@code env}, then the options above. */
+  LookalikeConfig load(Map<String, String> env) {
+    Map<String, Object> overrides = new HashMap<>();
+    if (bootstrapServers != null) overrides.put(LookalikeConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+    if (registryUrl != null) overrides.put(LookalikeConfig.SCHEMA_REGISTRY_URL, registryUrl);
+    LookalikeConfig config = LookalikeConfig.load(configFile, env);
+    return overrides.isEmpty() ? config : config.with(overrides);
+  }
+
+  /** Properties every client starts from: bootstrap servers plus the configured kafka.* pass-through. */
+  static Properties kafkaProperties(LookalikeConfig config, String clientId) {
+    Properties props = new Properties();
+    props.putAll(config.kafkaOverrides());
+    props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+    return props;
+  }
+}

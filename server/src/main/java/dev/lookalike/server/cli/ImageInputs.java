@@ -1,0 +1,153 @@
+package dev.lookalike.server.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * What {@code produce} publishes: image files (folders walked recursively, picking images by
+ * extension) and URLs, each with a stable image id, so publishing the same folder twice
+ * updates the same images instead of adding copies.
+ */
+final class ImageInputs {
+
+  static final Map<String, String> CONTENT_TYPES = Map.of(
+      "jpg", "image/jpeg", "jpeg", "image/jpeg", "png", "image/png", "gif", "image/gif", "bmp", "image/bmp",
+      "webp", "image/webp", "tif", "image/tiff", "tiff", "image/tiff");
+
+  /** Ids longer than this are shortened to a readable head plus a hash; the service allows 512. */
+  static final int MAX_READABLE_ID = 200;
+
+  /** One image to publish: a file ({@code url} null) or a URL ({@code file} null). */
+  record Input(String id, Path file, long size, String url) {
+    static Input ofFile(String id, Path file, long size) { return new Input(id, file, size, null); }
+
+    static Input ofUrl(String url) { return new Input(idForUrl(url), null, 0, url); }
+
+    String contentType() {
+      return file == null ? null : CONTENT_TYPES.getOrDefault(extension(file), "application/octet-stream");
+    }
+  }
+
+  /** The inputs to send and the files too large to inline. */
+  record Selection(List<Input> accepted, List<Input> tooLarge) {}
+
+  private ImageInputs() {}
+
+  /**
+   * Expands {@code paths}: a folder contributes its image files (sorted, ids relative to the
+   * folder), a file itself (id = its name), whatever its extension; then one URL per line of
+   * {@code urlsFile} (blank lines and # comments skipped).
+   */
+  static Selection select(List<Path> paths, Path urlsFile, long maxInlineBytes) {
+    List<Input> accepted = new ArrayList<>();
+    List<Input> tooLarge = new ArrayList<>();
+    for (Path path : paths) {
+      for (Input input : files(path)) {
+        (input.size() > maxInlineBytes ? tooLarge : accepted).add(input);
+      }
+    }
+    if (urlsFile != null) urls(urlsFile).forEach(url -> accepted.add(Input.ofUrl(url)));
+    return new Selection(accepted, tooLarge);
+  }
+
+  private static List<Input> files(Path path) {
+    if (!Files.exists(path)) throw new IllegalArgumentException("No such file or folder: " + path);
+    if (!Files.isDirectory(path)) return List.of(Input.ofFile(path.getFileName().toString(), path, size(path)));
+    try (Stream<Path> walk = Files.walk(path)) {
+      return walk.filter(Files::isRegularFile)
+          .filter(ImageInputs::isImageName)
+          .sorted()
+          .map(file -> Input.ofFile(idForFile(path, file), file, size(file)))
+          .toList();
+    } catch (IOException | UncheckedIOException e) {
+      throw new IllegalStateException("Cannot list " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  static boolean isImageName(Path file) {
+    String name = file.getFileName().toString();
+    return !name.startsWith(".") && CONTENT_TYPES.containsKey(extension(file));
+  }
+
+  /** The path relative to the folder, with '/' on every OS: {@code cats/tabby.jpg}. */
+  static String idForFile(Path root, Path file) {
+    Path relative = root.relativize(file);
+    List<String> parts = new ArrayList<>();
+    relative.forEach(part -> parts.add(part.toString()));
+    return shorten(String.join("/", parts));
+  }
+
+  /** The URL without its scheme, e.g. {@code example.com/img/cat.jpg}: readable and unique per URL. */
+  static String idForUrl(String url) {
+    String withoutScheme = url.replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*://", "");
+    return shorten(withoutScheme);
+  }
+
+  private static String shorten(String id) {
+    if (id.length() <= MAX_READABLE_ID) return id;
+    return id.substring(0, MAX_READABLE_ID - 17) + "~" + sha256(id).substring(0, 16);
+  }
+
+  static List<String> urls(Path urlsFile) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(urlsFile, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Cannot read " + urlsFile + ": " + e.getMessage(), e);
+    }
+    List<String> urls = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty() || line.startsWith("#")) continue;
+      if (!isHttpUrl(line)) {
+        throw new IllegalArgumentException(urlsFile + " line " + (i + 1) + ": not an http(s) URL: " + line);
+      }
+      urls.add(line);
+    }
+    return urls;
+  }
+
+  private static boolean isHttpUrl(String s) {
+    try {
+      URI uri = new URI(s);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+
+  static String extension(Path file) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file, e);
+    }
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.lookalike.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lookalike.server.cli.ImageInputs.Input;
+import dev.lookalike.server.cli.ImageInputs.Selection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageInputsTest {
+
+  @Test
+  void foldersGiveImagesByExtensionWithIdsRelativeToTheFolder(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("cats"));
+    Files.write(dir.resolve("cats/tabby.JPG"), new byte[10]);
+    Files.write(dir.resolve("dog.png"), new byte[10]);
+    Files.write(dir.resolve("notes.txt"), new byte[10]);
+    Files.write(dir.resolve(".hidden.png"), new byte[10]);
+    Files.write(dir.resolve("big.webp"), new byte[101]);
+
+    Selection selection = ImageInputs.select(List.of(dir), null, 100);
+
+    assertThat(selection.accepted()).extracting(Input::id).containsExactly("cats/tabby.JPG", "dog.png");
+    assertThat(selection.accepted()).extracting(Input::contentType).containsExactly("image/jpeg", "image/png");
+    assertThat(selection.tooLarge()).extracting(Input::id).containsExactly("big.webp");
+  }
+
+  @Test
+  void aFileIsTakenAsGivenWithItsNameAsId(@TempDir Path dir) throws Exception {
+    Path file = Files.write(dir.resolve("photo.heic"), new byte[3]);
+
+    Selection selection = ImageInputs.select(List.of(file), null, 100);
+
+    assertThat(selection.accepted()).singleElement().satisfies(input -> {
+      assertThat(input.id()).isEqualTo("photo.heic");
+      assertThat(input.contentType()).isEqualTo("application/octet-stream");
+    });
+  }
+
+  @Test
+  void urlFilesSkipCommentsAndRejectNonHttpLines(@TempDir Path dir) throws Exception {
+    Path urls = Files.writeString(dir.resolve("urls.txt"), "# cats\nhttps://example.com/a/cat.jpg?size=2\n\nhttp://x.org/b.png\n");
+    Path bad = Files.writeString(dir.resolve("bad.txt"), "https://ok.com/a.png\nfile:///etc/passwd\n");
+
+    assertThat(ImageInputs.select(List.of(), urls, 100).accepted())
+        .extracting(Input::id, Input::url)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("example.com/a/cat.jpg?size=2", "https://example.com/a/cat.jpg?size=2"),
+            org.assertj.core.groups.Tuple.tuple("x.org/b.png", "http://x.org/b.png"));
+    assertThatThrownBy(() -> ImageInputs.select(List.of(), bad, 100))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 2");
+  }
+
+  @Test
+  void longIdsAreShortenedStably() {
+    String url = "https://example.com/" + "x".repeat(400) + ".jpg";
+
+    String id = ImageInputs.idForUrl(url);
+
+    assertThat(id).hasSize(ImageInputs.MAX_READABLE_ID).startsWith("example.com/xxx").isEqualTo(ImageInputs.idForUrl(url));
+  }
+}
