@@ -1,0 +1,170 @@
+package dev.lookalike.embedding.image;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.Proxy;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import okhttp3.Call;
+import okhttp3.Dns;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+
+/**
+ * Downloads images over http(s) with SSRF protection ({@link UrlGuard}), timeouts, a streamed
+ * size limit and manually followed redirects (each hop re-checked). Thread-safe; share one
+ * instance, and close it to release the connection pool.
+ */
+public final class ImageFetcher implements AutoCloseable {
+
+    private static final String USER_AGENT = "Lookalike-ImageFetcher/1";
+
+    private final FetcherConfig config;
+    private final UrlGuard guard;
+    private final OkHttpClient client;
+
+    public ImageFetcher(FetcherConfig config) {
+        this(config, Dns.SYSTEM);
+    }
+
+    /** With a custom resolver (e.g. DNS-over-HTTPS); its answers are vetted like the system's. */
+    public ImageFetcher(FetcherConfig config, Dns resolver) {
+        this.config = config;
+        this.guard = UrlGuard.of(config);
+        this.client = new OkHttpClient.Builder()
+                .connectTimeout(config.connectTimeout())
+                .readTimeout(config.readTimeout())
+                .writeTimeout(config.readTimeout())
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .proxy(Proxy.NO_PROXY) // a proxy would resolve host names itself, past the guard
+                .dns(new GuardedDns(resolver, guard))
+                .build();
+    }
+
+    public FetcherConfig config() {
+        return config;
+    }
+
+    public FetchedContent fetch(String url) {
+        HttpUrl current = guard.check(url);
+        long deadline = System.nanoTime() + config.totalTimeout().toNanos();
+        for (int redirects = 0; ; redirects++) {
+            Hop hop = fetchOnce(current, deadline);
+            if (hop.content() != null) {
+                return hop.content();
+            }
+            if (redirects >= config.maxRedirects()) {
+                throw new ImageLoadException(ImageErrorCode.TOO_MANY_REDIRECTS,
+                        "more than " + config.maxRedirects() + " redirects starting at " + url);
+            }
+            current = hop.redirect();
+        }
+    }
+
+    /** One request: either the content or the (already guarded) next URL. */
+    private record Hop(FetchedContent content, HttpUrl redirect) {
+    }
+
+    private Hop fetchOnce(HttpUrl url, long deadline) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+            throw timeout(url, null);
+        }
+        Request request = new Request.Builder().url(url).header("User-Agent", USER_AGENT)
+                .header("Accept", "image/*").get().build();
+        Call call = client.newCall(request);
+        call.timeout().timeout(remaining, TimeUnit.NANOSECONDS); // what is left of the total budget
+        try (Response response = call.execute()) {
+            if (response.isRedirect()) {
+                return new Hop(null, redirectTarget(url, response));
+            }
+            if (!response.isSuccessful()) {
+                throw ImageLoadException.httpError(response.code(), url.toString());
+            }
+            String contentType = response.header("Content-Type");
+            return new Hop(new FetchedContent(url.toString(), contentType, readBody(response.body(), url)), null);
+        } catch (IOException e) {
+            throw translate(e, call, url);
+        }
+    }
+
+    private HttpUrl redirectTarget(HttpUrl from, Response response) {
+        String location = response.header("Location");
+        if (location == null || location.isBlank()) {
+            throw new ImageLoadException(ImageErrorCode.HTTP_ERROR,
+                    "HTTP " + response.code() + " without Location from " + from);
+        }
+        HttpUrl target = from.resolve(location);
+        if (target == null) {
+            // resolve() yields null for non-http(s) targets too; let the guard name the problem.
+            return guard.check(location);
+        }
+        guard.check(target);
+        return target;
+    }
+
+    /** Streams at most maxBytes; Content-Length only serves to refuse early, never to trust. */
+    private byte[] readBody(ResponseBody body, HttpUrl url) throws IOException {
+        long limit = config.maxBytes();
+        if (body.contentLength() > limit) {
+            throw tooLarge(url, "declares " + body.contentLength() + " bytes");
+        }
+        BufferedSource source = body.source();
+        Buffer buffer = new Buffer();
+        while (source.read(buffer, 64 * 1024) != -1) {
+            if (buffer.size() > limit) {
+                throw tooLarge(url, "sent more than " + limit + " bytes");
+            }
+        }
+        return buffer.readByteArray();
+    }
+
+    private ImageLoadException tooLarge(HttpUrl url, String detail) {
+        return new ImageLoadException(ImageErrorCode.IMAGE_TOO_LARGE,
+                url + " " + detail + ", limit is " + config.maxBytes());
+    }
+
+    private static ImageLoadException translate(IOException e, Call call, HttpUrl url) {
+        ForbiddenAddressException forbidden = findForbidden(e);
+        if (forbidden != null) {
+            return new ImageLoadException(ImageErrorCode.FORBIDDEN_URL, forbidden.getMessage(), e);
+        }
+        // The call timeout cancels the call; depending on timing that surfaces as "timeout" or "Canceled".
+        if (e instanceof InterruptedIOException || call.isCanceled()) {
+            return timeout(url, e);
+        }
+        boolean retriable = !(e instanceof SSLException); // a bad certificate will not fix itself
+        return new ImageLoadException(ImageErrorCode.FETCH_FAILED,
+                "fetching " + url + " failed: " + e, retriable, e);
+    }
+
+    private static ImageLoadException timeout(HttpUrl url, IOException cause) {
+        return new ImageLoadException(ImageErrorCode.FETCH_TIMEOUT, "fetching " + url + " timed out", cause);
+    }
+
+    private static ForbiddenAddressException findForbidden(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ForbiddenAddressException forbidden) {
+                return forbidden;
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (suppressed instanceof ForbiddenAddressException forbidden) {
+                    return forbidden;
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
+    }
+}
