@@ -24,7 +24,7 @@ public final class VectorConfig extends AbstractConfig {
    * Default near-duplicate threshold of the perceptual embedder, calibrated on the generated
    * near-duplicate benchmark (bench/results/near-duplicate-calibration.md).
    */
-  public static final double DEFAULT_DUPLICATE_THRESHOLD = 0.90;
+  public static final double DEFAULT_DUPLICATE_THRESHOLD = 0.88;
 
   public static final ConfigDef CONFIG_DEF = new ConfigDef()
       .define(EMBEDDER, Type.STRING, "perceptual", Importance.HIGH,

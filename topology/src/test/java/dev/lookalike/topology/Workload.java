@@ -4,8 +4,9 @@ import dev.lookalike.avro.DuplicateKind;
 import dev.lookalike.avro.ImageUploaded;
 import dev.lookalike.embedding.Embedder;
 import dev.lookalike.embedding.image.ImageDecoder;
+import dev.lookalike.embedding.image.ImageLoader;
 import dev.lookalike.embedding.testing.TestImages;
-import dev.lookalike.topology.embed.UploadProcessor;
+
 import dev.lookalike.topology.store.PairOrder;
 import dev.lookalike.topology.store.VectorMath;
 import java.awt.image.BufferedImage;
@@ -66,7 +67,7 @@ final class Workload {
     List<String> hashes = new ArrayList<>();
     for (Upload u : uploads) {
       vectors.add(embedder.embed(decoder.decode(u.bytes())));
-      hashes.add(UploadProcessor.sha256Hex(u.bytes()));
+      hashes.add(ImageLoader.sha256Hex(u.bytes()));
     }
     Set<String> pairs = new TreeSet<>();
     for (int i = 0; i < uploads.size(); i++) {

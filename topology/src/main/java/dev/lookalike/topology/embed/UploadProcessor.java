@@ -6,6 +6,7 @@ import dev.lookalike.avro.internal.ContentRequest;
 import dev.lookalike.avro.internal.ImageState;
 import dev.lookalike.avro.internal.ImageStatus;
 import dev.lookalike.embedding.image.ImageLoadException;
+import dev.lookalike.embedding.image.ImageLoader;
 import dev.lookalike.serde.EventDecodingException;
 import dev.lookalike.topology.Names;
 import dev.lookalike.topology.TopologyServices;
@@ -13,9 +14,6 @@ import dev.lookalike.topology.deadletter.DeadLetters;
 import dev.lookalike.topology.deadletter.ErrorCodes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -101,7 +99,7 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
           "image has " + bytes.length + " bytes, the limit is " + maxImageBytes, false);
       return;
     }
-    String hash = sha256Hex(bytes);
+    String hash = ImageLoader.sha256Hex(bytes);
     status.put(imageId, new ImageStatus(imageId, upload.getTenant(), source.offset(), ImageState.PENDING, null, null, services.clock().millis()));
     ContentRequest request = ContentRequest.newBuilder()
         .setImageId(imageId)
@@ -137,13 +135,5 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
     byte[] out = new byte[copy.remaining()];
     copy.get(out);
     return out;
-  }
-
-  public static String sha256Hex(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is a required JDK algorithm", e);
-    }
   }
 }
