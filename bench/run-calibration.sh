@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Near-duplicate calibration of the perceptual embedder: builds bench/ (and what it depends on),
+# runs dev.lookalike.bench.NearDuplicateCalibration, writes bench/results/near-duplicate-calibration.md.
+#
+# Real images come from Debian's openclipart-png (public domain, ~131 MB .deb): fetched once with
+# `apt-get download` (needs no root) and unpacked with `dpkg -x` into
+# ${LOOKALIKE_CACHE:-~/.cache/lookalike}/openclipart. Without apt-get/dpkg that part is skipped.
+#   bench/run-calibration.sh [--bases N] [--real-count N]     (defaults: 1000 and 1000)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+
+java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'; }
+find_jdk() {
+  local candidate
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
+    if [ "$(java_major "$candidate")" -ge 21 ] 2>/dev/null; then echo "$candidate"; return 0; fi
+  done
+  echo "run-calibration: no JDK >= 21 found (set JAVA_HOME)" >&2; return 1
+}
+export JAVA_HOME="$(find_jdk)"
+export PATH="$JAVA_HOME/bin:$PATH"
+
+openclipart_dir() {
+  local cache="${LOOKALIKE_CACHE:-$HOME/.cache/lookalike}/openclipart"
+  local pngs="$cache/root/usr/share/openclipart/png"
+  if [ ! -d "$pngs" ]; then
+    command -v apt-get >/dev/null && command -v dpkg >/dev/null || return 0
+    mkdir -p "$cache"
+    echo "run-calibration: fetching openclipart-png into $cache ..." >&2
+    (cd "$cache" && ls openclipart-png_*.deb >/dev/null 2>&1 || apt-get download openclipart-png >&2) || return 0
+    dpkg -x "$cache"/openclipart-png_*.deb "$cache/root" || return 0
+  fi
+  echo "$pngs"
+}
+real_dir="$(openclipart_dir)"
+
+echo "run-calibration: building bench (mvn package -DskipTests) ..." >&2
+mvn -q -B -f "$root/pom.xml" -pl bench -am -DskipTests package dependency:build-classpath \
+  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
+
+cd "$root"
+exec java -Xmx2g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
+  dev.lookalike.bench.NearDuplicateCalibration --real-dir "$real_dir" \
+  --out bench/results/near-duplicate-calibration.md "$@"
