@@ -71,7 +71,7 @@ class EndToEndIntegrationTest {
 
   @Test
   void sameExactPairsOnOneAndFourPartitionsAndStateSurvivesARestart() {
-    Workload workload = new Workload(40, 40, 42);
+    Workload workload = new Workload(60, 60, 42);
     PerceptualEmbedder embedder = new PerceptualEmbedder();
     LookalikeConfig one = config("one", 1);
     float threshold = one.vector("perceptual").duplicateThreshold();

@@ -2,6 +2,7 @@ package dev.lookalike.server.http;
 
 import dev.lookalike.topology.store.IndexedImage;
 import dev.lookalike.topology.store.ScoredImage;
+import dev.lookalike.topology.store.Scores;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ final class SearchResults {
     IndexedImage image = hit.image();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("imageId", image.imageId());
-    out.put("score", hit.score());
+    out.put("score", Scores.clamp(hit.score()));
     if (queryContentHash != null) out.put("kind", queryContentHash.equals(image.contentHash()) ? "EXACT" : "NEAR");
     out.put("tenant", image.tenant());
     out.put("uploadedAt", image.uploadedAt());

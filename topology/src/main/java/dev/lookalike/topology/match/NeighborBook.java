@@ -9,6 +9,7 @@ import dev.lookalike.avro.internal.Neighbor;
 import dev.lookalike.avro.internal.NeighborState;
 import dev.lookalike.config.VectorConfig;
 import dev.lookalike.topology.Names;
+import dev.lookalike.topology.store.Scores;
 import dev.lookalike.topology.store.VectorStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -116,7 +117,7 @@ final class NeighborBook {
         .setImageId(later.getImageId())
         .setTenant(later.getTenant())
         .setDuplicateOf(earlier.getImageId())
-        .setSimilarity(exact ? 1.0f : Math.min(1.0f, earlier.getScore()))
+        .setSimilarity(exact ? 1.0f : Scores.clamp(earlier.getScore()))
         .setKind(exact ? DuplicateKind.EXACT : DuplicateKind.NEAR)
         .setVectorName(vector.name())
         .setDetectedAt(Instant.ofEpochMilli(clock.millis()))
@@ -132,7 +133,7 @@ final class NeighborBook {
     if (ids.equals(state.getLastEmitted())) return;
     state.setLastEmitted(ids);
     List<RecommendedItem> items = state.getNeighbors().stream()
-        .map(n -> new RecommendedItem(n.getImageId(), n.getScore()))
+        .map(n -> new RecommendedItem(n.getImageId(), Scores.clamp(n.getScore())))
         .toList();
     Recommendations recs = Recommendations.newBuilder()
         .setImageId(state.getImageId())
