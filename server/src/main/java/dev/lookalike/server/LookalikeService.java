@@ -8,7 +8,8 @@ import dev.lookalike.embedding.image.ImageDecoder;
 import dev.lookalike.embedding.image.ImageFetcher;
 import dev.lookalike.registry.RestSchemaRegistryClient;
 import dev.lookalike.server.http.HttpApi;
-import dev.lookalike.server.query.ImageQueries;
+import dev.lookalike.server.query.ClusterQueries;
+import dev.lookalike.server.query.PeerClient;
 import dev.lookalike.topology.Topics;
 import dev.lookalike.topology.TopologyServices;
 import dev.lookalike.topology.runtime.LookalikeStreams;
@@ -18,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * One Lookalike instance: the Kafka Streams topology and the HTTP API over its state. N instances
@@ -31,15 +33,20 @@ public final class LookalikeService implements AutoCloseable {
   private final List<Embedder> embedders;
   private final HttpApi http;
   private final LookalikeStreams streams;
+  private final ClusterQueries cluster;
+  private final PeerClient peers;
 
   private LookalikeService(LookalikeConfig config, RestSchemaRegistryClient registry, ImageFetcher fetcher,
-                           List<Embedder> embedders, HttpApi http, LookalikeStreams streams) {
+                           List<Embedder> embedders, HttpApi http, LookalikeStreams streams, ClusterQueries cluster,
+                           PeerClient peers) {
     this.config = config;
     this.registry = registry;
     this.fetcher = fetcher;
     this.embedders = embedders;
     this.http = http;
     this.streams = streams;
+    this.cluster = cluster;
+    this.peers = peers;
   }
 
   /** Creates topics, starts Kafka Streams and the HTTP server; returns once HTTP is listening. */
@@ -52,16 +59,20 @@ public final class LookalikeService implements AutoCloseable {
     TopologyServices services = new TopologyServices(registry, embedders, decoder, url -> fetcher.fetch(url).bytes(), Clock.systemUTC());
     HttpApi http = HttpApi.start(config, services, fetcher);
     LookalikeStreams streams;
+    HostInfo self = new HostInfo(advertisedHost(config), http.port());
     try {
-      streams = LookalikeStreams.start(config, topics, services, advertisedHost(config) + ":" + http.port());
+      streams = LookalikeStreams.start(config, topics, services, self.host() + ":" + self.port());
     } catch (RuntimeException e) {
       http.close();
       fetcher.close();
       registry.close();
       throw e;
     }
-    http.attach(new ImageQueries(streams.streams(), config, streams.partitions()), streams);
-    return new LookalikeService(config, registry, fetcher, embedders, http, streams);
+    PeerClient peers = new PeerClient(Duration.ofMillis(config.queryTimeoutMs()));
+    ClusterQueries cluster = new ClusterQueries(streams.streams(), peers, self, topics.embedded().name(), streams.partitions(),
+        config.queryTimeoutMs());
+    http.attach(cluster, streams);
+    return new LookalikeService(config, registry, fetcher, embedders, http, streams, cluster, peers);
   }
 
   static FetcherConfig fetcherConfig(LookalikeConfig config) {
@@ -99,6 +110,8 @@ public final class LookalikeService implements AutoCloseable {
   @Override
   public void close() {
     http.close();
+    cluster.close();
+    peers.close();
     streams.close();
     fetcher.close();
     embedders.forEach(Embedder::close);

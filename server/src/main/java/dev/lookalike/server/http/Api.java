@@ -2,7 +2,7 @@ package dev.lookalike.server.http;
 
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.config.VectorConfig;
-import dev.lookalike.server.query.ImageQueries;
+import dev.lookalike.server.query.ClusterQueries;
 import dev.lookalike.server.query.NotReadyException;
 import dev.lookalike.topology.runtime.LookalikeStreams;
 
@@ -10,14 +10,14 @@ import dev.lookalike.topology.runtime.LookalikeStreams;
 final class Api {
 
   private final LookalikeConfig config;
-  private volatile ImageQueries queries;
+  private volatile ClusterQueries queries;
   private volatile LookalikeStreams streams;
 
   Api(LookalikeConfig config) {
     this.config = config;
   }
 
-  void attach(ImageQueries queries, LookalikeStreams streams) {
+  void attach(ClusterQueries queries, LookalikeStreams streams) {
     this.queries = queries;
     this.streams = streams;
   }
@@ -26,8 +26,8 @@ final class Api {
     return config;
   }
 
-  ImageQueries queries() {
-    ImageQueries q = queries;
+  ClusterQueries cluster() {
+    ClusterQueries q = queries;
     if (q == null || streams == null || !streams.isRunning()) throw new NotReadyException("the service is starting or rebalancing");
     return q;
   }

@@ -2,7 +2,7 @@ package dev.lookalike.server.http;
 
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.embedding.image.ImageFetcher;
-import dev.lookalike.server.query.ImageQueries;
+import dev.lookalike.server.query.ClusterQueries;
 import dev.lookalike.server.query.NotReadyException;
 import dev.lookalike.topology.TopologyServices;
 import dev.lookalike.topology.runtime.LookalikeStreams;
@@ -43,6 +43,7 @@ public final class HttpApi implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(metrics);
     ImageRoutes images = new ImageRoutes(api);
     SearchRoutes search = new SearchRoutes(api, new QueryVectors(services, fetcher));
+    InternalRoutes internal = new InternalRoutes(api);
     Javalin app = Javalin.create(cfg -> {
       cfg.jetty.host = config.httpHost();
       cfg.jetty.port = config.httpPort();
@@ -61,6 +62,8 @@ public final class HttpApi implements AutoCloseable {
       cfg.routes.get("/v1/images/{id}/duplicates", images::duplicates);
       cfg.routes.get("/v1/images/{id}/similar", images::similar);
       cfg.routes.post("/v1/search", search::search);
+      cfg.routes.get("/internal/v1/stores/{store}/keys/{key}", internal::lookup);
+      cfg.routes.post("/internal/v1/knn", internal::knn);
       cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
       cfg.routes.exception(NotReadyException.class, (e, ctx) -> {
         ctx.header("Retry-After", "1");
@@ -95,7 +98,7 @@ public final class HttpApi implements AutoCloseable {
   }
 
   /** Connects the API to the running topology. */
-  public void attach(ImageQueries queries, LookalikeStreams streams) {
+  public void attach(ClusterQueries queries, LookalikeStreams streams) {
     api.attach(queries, streams);
     new KafkaStreamsMetrics(streams.streams()).bindTo(metrics);
   }

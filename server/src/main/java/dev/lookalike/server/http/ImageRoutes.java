@@ -4,7 +4,7 @@ import dev.lookalike.avro.internal.ImageState;
 import dev.lookalike.avro.internal.ImageStatus;
 import dev.lookalike.avro.internal.VectorEntry;
 import dev.lookalike.config.VectorConfig;
-import dev.lookalike.server.query.ImageQueries;
+import dev.lookalike.server.query.ClusterQueries;
 import dev.lookalike.topology.store.ScoredImage;
 import dev.lookalike.topology.store.SearchFilter;
 import io.javalin.http.Context;
@@ -23,7 +23,7 @@ final class ImageRoutes {
   }
 
   void get(Context ctx) {
-    ImageQueries queries = api.queries();
+    ClusterQueries queries = api.cluster();
     String id = ctx.pathParam("id");
     String tenant = Requests.tenant(ctx);
     VectorConfig vector = api.vector(ctx.queryParam("targetVector"));
@@ -53,7 +53,7 @@ final class ImageRoutes {
     VectorEntry entry = existing(ctx, vector);
     float threshold = Requests.floatParam(ctx, "minScore", vector.duplicateThreshold());
     SearchFilter filter = SearchFilter.tenant(entry.getTenant()).excluding(entry.getImageId()).withMinScore(threshold);
-    List<ScoredImage> hits = api.queries().search(vector.name(), toArray(entry.getVector()), filter, vector.maxDuplicatesPerImage());
+    List<ScoredImage> hits = api.cluster().search(vector.name(), toArray(entry.getVector()), filter, vector.maxDuplicatesPerImage());
     ctx.json(Map.of("imageId", entry.getImageId(), "targetVector", vector.name(), "threshold", threshold,
         "duplicates", SearchResults.of(hits, entry.getContentHash())));
   }
@@ -64,14 +64,14 @@ final class ImageRoutes {
     int limit = Requests.limit(ctx);
     float minScore = Requests.floatParam(ctx, "minScore", -1f);
     SearchFilter filter = SearchFilter.tenant(entry.getTenant()).excluding(entry.getImageId()).withMinScore(minScore);
-    List<ScoredImage> hits = api.queries().search(vector.name(), toArray(entry.getVector()), filter, limit);
+    List<ScoredImage> hits = api.cluster().search(vector.name(), toArray(entry.getVector()), filter, limit);
     ctx.json(Map.of("imageId", entry.getImageId(), "targetVector", vector.name(), "results", SearchResults.of(hits, null)));
   }
 
   private VectorEntry existing(Context ctx, VectorConfig vector) {
     String id = ctx.pathParam("id");
     String tenant = Requests.tenant(ctx);
-    return api.queries().image(vector.name(), id)
+    return api.cluster().image(vector.name(), id)
         .filter(e -> e.getTenant().equals(tenant))
         .orElseThrow(() -> ApiException.notFound("no image '" + id + "' for tenant '" + tenant + "'"));
   }

@@ -45,14 +45,14 @@ final class SearchRoutes {
     } else {
       query = vectors.ofImage(vector.name(), request.nearImage());
     }
-    List<ScoredImage> hits = api.queries().search(vector.name(), query, filter, limit);
+    List<ScoredImage> hits = api.cluster().search(vector.name(), query, filter, limit);
     ctx.json(Map.of("targetVector", vector.name(), "results", SearchResults.of(hits, null),
         "tookMs", (System.nanoTime() - start) / 1_000_000));
   }
 
   private VectorEntry nearObject(VectorConfig vector, SearchRequest.NearObject near, String tenant) {
     if (near.id() == null || near.id().isBlank()) throw ApiException.badRequest("nearObject needs an id");
-    return api.queries().image(vector.name(), near.id())
+    return api.cluster().image(vector.name(), near.id())
         .filter(e -> e.getTenant().equals(tenant))
         .orElseThrow(() -> ApiException.notFound("no image '" + near.id() + "' for tenant '" + tenant + "'"));
   }

@@ -1,0 +1,66 @@
+package dev.lookalike.server.query;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import okhttp3.ConnectionPool;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Calls the internal API of other instances: one pooled client (connections are reused), a
+ * deadline per call, and a clear "not ready" error naming the peer when it does not answer.
+ */
+public final class PeerClient implements AutoCloseable {
+
+  public static final MediaType JSON = MediaType.get("application/json");
+  public static final MediaType AVRO = MediaType.get("application/vnd.lookalike.avro");
+
+  private final OkHttpClient http;
+
+  public PeerClient(Duration timeout) {
+    this.http = new OkHttpClient.Builder()
+        .connectTimeout(Duration.ofMillis(Math.min(timeout.toMillis(), 2_000)))
+        .callTimeout(timeout)
+        .connectionPool(new ConnectionPool(16, 5, java.util.concurrent.TimeUnit.MINUTES))
+        .retryOnConnectionFailure(false)
+        .build();
+  }
+
+  /** GET; empty when the peer answers 404. */
+  public Optional<byte[]> get(HostInfo peer, String pathAndQuery) {
+    return call(peer, new Request.Builder().url(url(peer, pathAndQuery)).get().build());
+  }
+
+  public byte[] post(HostInfo peer, String path, byte[] json) {
+    Request request = new Request.Builder().url(url(peer, path)).post(RequestBody.create(json, JSON)).build();
+    return call(peer, request).orElseThrow(() -> new NotReadyException("instance " + peer + " has no route " + path));
+  }
+
+  private Optional<byte[]> call(HostInfo peer, Request request) {
+    try (Response response = http.newCall(request).execute()) {
+      if (response.code() == 404) return Optional.empty();
+      byte[] body = response.body() == null ? new byte[0] : response.body().bytes();
+      if (!response.isSuccessful()) {
+        throw new NotReadyException("instance " + peer + " answered " + response.code() + ": " + new String(body, java.nio.charset.StandardCharsets.UTF_8));
+      }
+      return Optional.of(body);
+    } catch (IOException e) {
+      throw new NotReadyException("instance " + peer + " did not answer: " + e.getMessage());
+    }
+  }
+
+  private static String url(HostInfo peer, String pathAndQuery) {
+    return "http://" + peer.host() + ":" + peer.port() + pathAndQuery;
+  }
+
+  @Override
+  public void close() {
+    http.dispatcher().executorService().shutdown();
+    http.connectionPool().evictAll();
+  }
+}
