@@ -17,6 +17,7 @@ import dev.lookalike.embedding.perceptual.PerceptualEmbedder;
 import dev.lookalike.embedding.testing.TestImages;
 import dev.lookalike.registry.RestSchemaRegistryClient;
 import dev.lookalike.topology.runtime.LookalikeStreams;
+import dev.lookalike.topology.runtime.TopicProvisioner;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,10 +71,10 @@ class EndToEndIntegrationTest {
   }
 
   @Test
-  void sameExactPairsOnOneAndFourPartitionsAndStateSurvivesARestart() {
+  void sameExactPairsAtEveryScaleAndStateSurvivesARestart() {
     Workload workload = new Workload(60, 60, 42);
     PerceptualEmbedder embedder = new PerceptualEmbedder();
-    LookalikeConfig one = config("one", 1);
+    LookalikeConfig one = config("one", 1, 1);
     float threshold = one.vector("perceptual").duplicateThreshold();
     Set<String> truth = Workload.groundTruth(workload.uploads, embedder, threshold);
     assertThat(truth).as("every variant pairs with its base").contains(
@@ -81,13 +82,19 @@ class EndToEndIntegrationTest {
         Workload.key("base-0-copy", "base-0", dev.lookalike.avro.DuplicateKind.EXACT));
     assertThat(truth).noneMatch(p -> p.contains("other-tenant"));
 
-    Run single = run(one, workload.uploads, false);
+    Run single = run(List.of(one), workload.uploads, false);
     assertThat(single.pairs).containsExactlyInAnyOrderElementsOf(truth);
 
-    LookalikeConfig four = config("four", 4);
-    Run sharded = run(four, workload.uploads, false);
+    LookalikeConfig four = config("four", 4, 2);
+    Run sharded = run(List.of(four), workload.uploads, false);
     assertThat(sharded.pairs).containsExactlyInAnyOrderElementsOf(truth);
     assertThat(sharded.latestRecommendations).isEqualTo(single.latestRecommendations);
+
+    List<LookalikeConfig> threeInstances = List.of(config("twelve", 12, 1, "a"), config("twelve", 12, 1, "b"),
+        config("twelve", 12, 1, "c"));
+    Run cluster = run(threeInstances, workload.uploads, false);
+    assertThat(cluster.pairs).containsExactlyInAnyOrderElementsOf(truth);
+    assertThat(cluster.latestRecommendations).isEqualTo(single.latestRecommendations);
 
     // Restart on the same state: nothing old is re-emitted, a new variant of an old image pairs.
     Workload.Upload late = new Workload.Upload(DriverHarness.inline("base-3-late", "acme",
@@ -97,17 +104,23 @@ class EndToEndIntegrationTest {
     Set<String> newPairs = new TreeSet<>(Workload.groundTruth(withLate, embedder, threshold));
     newPairs.removeAll(truth);
     assertThat(newPairs).contains(Workload.key("base-3-late", "base-3", dev.lookalike.avro.DuplicateKind.NEAR));
-    Run restarted = run(four, List.of(withLate.get(withLate.size() - 1)), true);
+    Run restarted = run(List.of(four), List.of(withLate.get(withLate.size() - 1)), true);
     assertThat(restarted.pairs).containsExactlyInAnyOrderElementsOf(newPairs);
   }
 
-  private LookalikeConfig config(String name, int partitions) {
+  private LookalikeConfig config(String name, int partitions, int threads) {
+    return config(name, partitions, threads, "");
+  }
+
+  /** One instance of the application {@code name}; instances differ only in their state directory. */
+  private LookalikeConfig config(String name, int partitions, int threads, String instance) {
     Map<String, Object> values = new HashMap<>();
     values.put(LookalikeConfig.APPLICATION_ID, "e2e-" + name);
     values.put(LookalikeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     values.put(LookalikeConfig.SCHEMA_REGISTRY_URL, ApicurioRegistry.shared().ccompatUrl());
     values.put(LookalikeConfig.TOPICS_PARTITIONS, partitions);
-    values.put(LookalikeConfig.STATE_DIR, tmp.resolve(name).toString());
+    values.put(LookalikeConfig.STATE_DIR, tmp.resolve(name + instance).toString());
+    values.put(LookalikeConfig.NUM_STREAM_THREADS, threads);
     for (String role : List.of("uploaded", "embedded", "near-duplicates", "recommendations", "dead-letter")) {
       values.put("topic." + role, name + ".images." + role);
     }
@@ -117,15 +130,26 @@ class EndToEndIntegrationTest {
   /** What one run of the service emitted for the given uploads, read back with read_committed. */
   record Run(List<String> pairs, Map<String, List<String>> latestRecommendations) {}
 
-  /** @param onlyNew read only what this run adds to the output topics */
-  private Run run(LookalikeConfig config, List<Workload.Upload> uploads, boolean onlyNew) {
+  /**
+   * Runs the instances (same application, one state directory each) over the uploads.
+   *
+   * @param onlyNew read only what this run adds to the output topics
+   */
+  private Run run(List<LookalikeConfig> instances, List<Workload.Upload> uploads, boolean onlyNew) {
+    LookalikeConfig config = instances.get(0);
     Topics topics = Topics.create(config, registry);
-    TopologyServices services = new TopologyServices(registry, List.of(new PerceptualEmbedder()), new ImageDecoder(),
-        url -> fetcher.fetch(url).bytes(), Clock.systemUTC());
-    try (LookalikeStreams streams = LookalikeStreams.start(config, topics, services, null);
-         KafkaConsumer<String, NearDuplicateDetected> duplicates = consumer(topics.nearDuplicates(), onlyNew);
+    List<LookalikeStreams> running = new ArrayList<>();
+    new TopicProvisioner(config, topics).ensure(kafka.admin()); // readers attach before the first instance starts
+    try (KafkaConsumer<String, NearDuplicateDetected> duplicates = consumer(topics.nearDuplicates(), onlyNew);
          KafkaConsumer<String, Recommendations> recommendations = consumer(topics.recommendations(), onlyNew)) {
-      assertThat(streams.awaitRunning(DEADLINE)).as("streams reach RUNNING").isTrue();
+      for (LookalikeConfig instance : instances) {
+        TopologyServices services = new TopologyServices(registry, List.of(new PerceptualEmbedder()), new ImageDecoder(),
+            url -> fetcher.fetch(url).bytes(), Clock.systemUTC());
+        running.add(LookalikeStreams.start(instance, topics, services, null));
+      }
+      for (LookalikeStreams streams : running) {
+        assertThat(streams.awaitRunning(DEADLINE)).as("streams reach RUNNING").isTrue();
+      }
       produce(config, topics, uploads);
       Map<String, List<String>> latest = new TreeMap<>();
       Set<String> expectedIds = new TreeSet<>();
@@ -150,6 +174,8 @@ class EndToEndIntegrationTest {
         return pairs.size() == before && !endOffsetsAhead(duplicates);
       });
       return new Run(pairs, latest);
+    } finally {
+      running.forEach(LookalikeStreams::close);
     }
   }
 
