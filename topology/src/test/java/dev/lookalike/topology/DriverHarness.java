@@ -68,7 +68,7 @@ final class DriverHarness implements AutoCloseable {
     return driver.createOutputTopic(topic.name(), new StringDeserializer(), topic.valueSerde().deserializer());
   }
 
-  static ImageUploaded inline(String id, String tenant, byte[] bytes, long uploadedAt) {
+  public static ImageUploaded inline(String id, String tenant, byte[] bytes, long uploadedAt) {
     return ImageUploaded.newBuilder()
         .setImageId(id)
         .setTenant(tenant)

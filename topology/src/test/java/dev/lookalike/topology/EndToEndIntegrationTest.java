@@ -84,6 +84,8 @@ class EndToEndIntegrationTest {
 
     Run single = run(List.of(one), workload.uploads, false);
     assertThat(single.pairs).containsExactlyInAnyOrderElementsOf(truth);
+    assertThat(single.latestRecommendations).as("recommendations are the exact top-k")
+        .isEqualTo(Workload.expectedRecommendations(workload.uploads, embedder, one.vector("perceptual").recommendK()));
 
     LookalikeConfig four = config("four", 4, 2);
     Run sharded = run(List.of(four), workload.uploads, false);

@@ -7,12 +7,17 @@ import dev.lookalike.embedding.image.ImageDecoder;
 import dev.lookalike.embedding.image.ImageLoader;
 import dev.lookalike.embedding.testing.TestImages;
 
+import dev.lookalike.topology.store.IndexedImage;
 import dev.lookalike.topology.store.PairOrder;
+import dev.lookalike.topology.store.ScoredImage;
+import dev.lookalike.topology.store.Scores;
 import dev.lookalike.topology.store.VectorMath;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,10 +27,10 @@ import java.util.function.UnaryOperator;
  * A seeded set of uploads with near-duplicate variants, exact copies, unrelated distractors and a
  * second tenant, plus its ground truth: every pair an exact scan finds at the threshold.
  */
-final class Workload {
+public final class Workload {
 
-  record Upload(ImageUploaded event, byte[] bytes) {
-    String id() {
+  public record Upload(ImageUploaded event, byte[] bytes) {
+    public String id() {
       return event.getImageId();
     }
   }
@@ -36,9 +41,9 @@ final class Workload {
       img -> TestImages.brightness(img, 1.2),
       img -> TestImages.overlayText(img, "© lookalike"));
 
-  final List<Upload> uploads = new ArrayList<>();
+  public final List<Upload> uploads = new ArrayList<>();
 
-  Workload(int bases, int distractors, long seed) {
+  public Workload(int bases, int distractors, long seed) {
     long t = 1_000_000;
     for (int b = 0; b < bases; b++) {
       BufferedImage base = TestImages.generate(seed + b);
@@ -61,7 +66,7 @@ final class Workload {
   }
 
   /** "later|earlier|KIND" for every pair at or above the threshold (or identical bytes). */
-  static Set<String> groundTruth(List<Upload> uploads, Embedder embedder, float threshold) {
+  public static Set<String> groundTruth(List<Upload> uploads, Embedder embedder, float threshold) {
     ImageDecoder decoder = new ImageDecoder();
     List<float[]> vectors = new ArrayList<>();
     List<String> hashes = new ArrayList<>();
@@ -85,7 +90,27 @@ final class Workload {
     return pairs;
   }
 
-  static String key(String later, String earlier, DuplicateKind kind) {
+  /** "id=score" lists, best first (ties by id), of each image's k most similar images of its tenant. */
+  public static Map<String, List<String>> expectedRecommendations(List<Upload> uploads, Embedder embedder, int k) {
+    ImageDecoder decoder = new ImageDecoder();
+    List<float[]> vectors = new ArrayList<>();
+    for (Upload u : uploads) vectors.add(embedder.embed(decoder.decode(u.bytes())));
+    Map<String, List<String>> expected = new TreeMap<>();
+    for (int i = 0; i < uploads.size(); i++) {
+      List<ScoredImage> hits = new ArrayList<>();
+      for (int j = 0; j < uploads.size(); j++) {
+        ImageUploaded other = uploads.get(j).event();
+        if (i == j || !other.getTenant().equals(uploads.get(i).event().getTenant())) continue;
+        IndexedImage image = new IndexedImage(other.getImageId(), other.getTenant(), 0, 0, "", List.of(), Map.of());
+        hits.add(new ScoredImage(image, VectorMath.dot(vectors.get(i), vectors.get(j))));
+      }
+      hits.sort(ScoredImage.BEST_FIRST);
+      expected.put(uploads.get(i).id(), hits.stream().limit(k).map(h -> h.imageId() + "=" + Scores.clamp(h.score())).toList());
+    }
+    return expected;
+  }
+
+  public static String key(String later, String earlier, DuplicateKind kind) {
     return later + "|" + earlier + "|" + kind;
   }
 }
