@@ -1,6 +1,8 @@
 package dev.lookalike.config;
 
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -20,6 +22,30 @@ public final class VectorConfig extends AbstractConfig {
   public static final String RECOMMEND_MIN_SCORE = "recommend.min.score";
   public static final String MAX_DUPLICATES_PER_IMAGE = "duplicates.max.per.image";
 
+  // ONNX image models (embedder=onnx).
+  public static final String MODEL_PATH = "model.path";
+  public static final String INPUT_NAME = "input.name";
+  public static final String OUTPUT_NAME = "output.name";
+  public static final String INPUT_WIDTH = "input.width";
+  public static final String INPUT_HEIGHT = "input.height";
+  public static final String INPUT_LAYOUT = "input.layout";
+  public static final String CHANNEL_ORDER = "channel.order";
+  public static final String PIXEL_SCALE = "pixel.scale";
+  public static final String MEAN = "mean";
+  public static final String STD = "std";
+  public static final String RESIZE = "resize";
+  public static final String INTRA_OP_THREADS = "intra.op.threads";
+  public static final String BATCH_SIZE = "batch.size";
+
+  // Hosted APIs (embedder=azure-vision, foundry, coreviz).
+  public static final String ENDPOINT = "endpoint";
+  public static final String API_KEY = "api.key";
+  public static final String API_VERSION = "api.version";
+  public static final String MODEL = "model";
+  public static final String DIMENSIONS = "dimensions";
+  public static final String AUTH = "auth";
+  public static final String TIMEOUT_MS = "timeout.ms";
+
   /**
    * Default near-duplicate threshold of the perceptual embedder, calibrated on the generated
    * near-duplicate benchmark (bench/results/near-duplicate-calibration.md).
@@ -27,8 +53,10 @@ public final class VectorConfig extends AbstractConfig {
   public static final double DEFAULT_DUPLICATE_THRESHOLD = 0.88;
 
   public static final ConfigDef CONFIG_DEF = new ConfigDef()
-      .define(EMBEDDER, Type.STRING, "perceptual", Importance.HIGH,
-          "Embedder that produces this vector: perceptual (pure Java, built for near-duplicates).")
+      .define(EMBEDDER, Type.STRING, "perceptual",
+          ConfigDef.ValidString.in("perceptual", "onnx", "azure-vision", "foundry", "coreviz"), Importance.HIGH,
+          "Embedder that produces this vector: perceptual (pure Java, built for near-duplicates), onnx (an ONNX image "
+              + "model), or a hosted API: azure-vision, foundry, coreviz.")
       .define(DUPLICATE_THRESHOLD, Type.DOUBLE, DEFAULT_DUPLICATE_THRESHOLD, Range.between(-1.0, 1.0), Importance.HIGH,
           "Cosine similarity at or above which two images of a tenant are near-duplicates.")
       .define(DUPLICATES_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
@@ -38,7 +66,35 @@ public final class VectorConfig extends AbstractConfig {
       .define(RECOMMEND_MIN_SCORE, Type.DOUBLE, -1.0, Range.between(-1.0, 1.0), Importance.MEDIUM,
           "Images below this similarity are never recommended (-1: lists always hold k images when the tenant has them).")
       .define(MAX_DUPLICATES_PER_IMAGE, Type.INT, 1000, Range.atLeast(1), Importance.LOW,
-          "Most duplicate pairs reported for one new image (guards against a flood of identical uploads).");
+          "Most duplicate pairs reported for one new image (guards against a flood of identical uploads).")
+      .define(MODEL_PATH, Type.STRING, "", Importance.HIGH, "onnx: path of the .onnx image model.")
+      .define(INPUT_NAME, Type.STRING, "", Importance.MEDIUM, "onnx: input tensor name (empty: the model's only input).")
+      .define(OUTPUT_NAME, Type.STRING, "", Importance.MEDIUM, "onnx: output tensor used as the embedding (empty: the model's only output).")
+      .define(INPUT_WIDTH, Type.INT, 224, Range.between(1, 8192), Importance.MEDIUM, "onnx: input width in pixels.")
+      .define(INPUT_HEIGHT, Type.INT, 224, Range.between(1, 8192), Importance.MEDIUM, "onnx: input height in pixels.")
+      .define(INPUT_LAYOUT, Type.STRING, "NCHW", ConfigDef.ValidString.in("NCHW", "NHWC"), Importance.MEDIUM, "onnx: tensor layout.")
+      .define(CHANNEL_ORDER, Type.STRING, "RGB", ConfigDef.ValidString.in("RGB", "BGR"), Importance.MEDIUM, "onnx: channel order.")
+      .define(PIXEL_SCALE, Type.DOUBLE, 1.0 / 255, Importance.MEDIUM,
+          "onnx: factor applied to 0..255 pixel values before mean/std (1 keeps 0..255).")
+      .define(MEAN, Type.LIST, "0.485,0.456,0.406", Importance.MEDIUM, "onnx: per-channel mean, in R,G,B order, subtracted after scaling.")
+      .define(STD, Type.LIST, "0.229,0.224,0.225", Importance.MEDIUM, "onnx: per-channel std, in R,G,B order, divided after the mean.")
+      .define(RESIZE, Type.STRING, "STRETCH", ConfigDef.ValidString.in("STRETCH", "CENTER_CROP", "LETTERBOX"), Importance.LOW,
+          "onnx: how the image is fitted to the input size.")
+      .define(INTRA_OP_THREADS, Type.INT, 1, Range.between(1, 64), Importance.LOW, "onnx: ONNX Runtime intra-op threads.")
+      .define(BATCH_SIZE, Type.INT, 16, Range.between(1, 1024), Importance.LOW,
+          "onnx: images per run when the model's batch dimension is dynamic.")
+      .define(ENDPOINT, Type.STRING, "", Importance.HIGH,
+          "hosted: the provider's base URL, e.g. https://<resource>.cognitiveservices.azure.com.")
+      .define(API_KEY, Type.PASSWORD, "", Importance.HIGH, "hosted: the provider's key (never logged).")
+      .define(API_VERSION, Type.STRING, "", Importance.LOW, "hosted: api-version query parameter (empty: the provider default).")
+      .define(MODEL, Type.STRING, "", Importance.MEDIUM, "hosted: model name (foundry, coreviz) or model-version (azure-vision).")
+      .define(DIMENSIONS, Type.INT, 0, Range.atLeast(0), Importance.LOW, "hosted: expected vector length (0: learned from the first answer).")
+      .define(AUTH, Type.STRING, "api-key", ConfigDef.ValidString.in("api-key", "bearer"), Importance.LOW,
+          "foundry: send the key as an api-key header or as Authorization: Bearer.")
+      .define(TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
+          "hosted: overall deadline of one embedding call, retries included.");
+
+  private static final String VECTOR_KEY_PREFIX = "vector.";
 
   private final String name;
 
@@ -54,4 +110,38 @@ public final class VectorConfig extends AbstractConfig {
   public int recommendK() { return getInt(RECOMMEND_K); }
   public float recommendMinScore() { return getDouble(RECOMMEND_MIN_SCORE).floatValue(); }
   public int maxDuplicatesPerImage() { return getInt(MAX_DUPLICATES_PER_IMAGE); }
+  public String modelPath() { return getString(MODEL_PATH); }
+  public String inputName() { return getString(INPUT_NAME); }
+  public String outputName() { return getString(OUTPUT_NAME); }
+  public int inputWidth() { return getInt(INPUT_WIDTH); }
+  public int inputHeight() { return getInt(INPUT_HEIGHT); }
+  public String inputLayout() { return getString(INPUT_LAYOUT); }
+  public String channelOrder() { return getString(CHANNEL_ORDER); }
+  public double pixelScale() { return getDouble(PIXEL_SCALE); }
+  public float[] mean() { return rgb(MEAN); }
+  public float[] std() { return rgb(STD); }
+  public String resize() { return getString(RESIZE); }
+  public int intraOpThreads() { return getInt(INTRA_OP_THREADS); }
+  public int batchSize() { return getInt(BATCH_SIZE); }
+  public String endpoint() { return getString(ENDPOINT); }
+  public String apiKey() { return getPassword(API_KEY).value(); }
+  public String apiVersion() { return getString(API_VERSION); }
+  public String model() { return getString(MODEL); }
+  public int dimensions() { return getInt(DIMENSIONS); }
+  public String auth() { return getString(AUTH); }
+  public long timeoutMs() { return getLong(TIMEOUT_MS); }
+
+  private float[] rgb(String key) {
+    List<String> values = getList(key);
+    if (values.size() != 3) throw new ConfigException(VECTOR_KEY_PREFIX + name + "." + key, values, "needs 3 values (R,G,B)");
+    float[] out = new float[3];
+    for (int i = 0; i < 3; i++) {
+      try {
+        out[i] = Float.parseFloat(values.get(i).trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigException(VECTOR_KEY_PREFIX + name + "." + key, values, "values must be numbers");
+      }
+    }
+    return out;
+  }
 }

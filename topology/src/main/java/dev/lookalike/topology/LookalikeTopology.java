@@ -107,7 +107,7 @@ public final class LookalikeTopology {
 
     String[] matchProcessors = {Names.EMBEDDED_PROCESSOR, Names.MATCH_PROCESSOR, Names.PARTIALS_PROCESSOR};
     Map<String, Integer> dims = new java.util.HashMap<>();
-    services.embedders().forEach(e -> dims.put(e.name(), e.dimensions()));
+    services.embedders().forEach(e -> dims.put(e.name(), knownDimensions(e)));
     for (VectorConfig v : vectors) {
       int d = dims.get(v.name());
       topology.addStateStore(Stores.keyValueStoreBuilder(
@@ -138,6 +138,15 @@ public final class LookalikeTopology {
         topics.recommendations().valueSerde().serializer(), Names.EMBEDDED_PROCESSOR, Names.MATCH_PROCESSOR, Names.PARTIALS_PROCESSOR);
     topology.addSink(Names.DEAD_LETTER_SINK, topics.deadLetter().name(), keys, topics.deadLetter().valueSerde().serializer(),
         Names.UPLOAD_PROCESSOR, Names.CONTENT_RESULT_PROCESSOR, Names.EMBEDDED_PROCESSOR);
+  }
+
+  /** Hosted APIs may learn their dimension from the first answer: 0 lets the index learn it too. */
+  private static int knownDimensions(dev.lookalike.embedding.Embedder embedder) {
+    try {
+      return embedder.dimensions();
+    } catch (IllegalStateException notYetKnown) {
+      return 0;
+    }
   }
 
   private static <V extends SpecificRecord> StoreBuilder<?> keyValueStore(String name, Class<V> type) {

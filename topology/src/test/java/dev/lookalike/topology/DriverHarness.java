@@ -45,12 +45,16 @@ final class DriverHarness implements AutoCloseable {
   final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
 
   DriverHarness(Path stateDir, Embedder embedder, Map<String, Object> overrides, UrlFetcher fetcher) {
+    this(stateDir, List.of(embedder), overrides, fetcher);
+  }
+
+  DriverHarness(Path stateDir, List<Embedder> embedders, Map<String, Object> overrides, UrlFetcher fetcher) {
     Map<String, Object> values = new HashMap<>(overrides);
     values.put(LookalikeConfig.STATE_DIR, stateDir.toString());
     config = LookalikeConfig.of(values);
     topics = Topics.create(config, registry);
-    Embedder counting = new CountingEmbedder(embedder, embedCalls);
-    TopologyServices services = new TopologyServices(registry, List.of(counting), new ImageDecoder(), fetcher, Clock.systemUTC());
+    List<Embedder> counting = embedders.stream().<Embedder>map(e -> new CountingEmbedder(e, embedCalls)).toList();
+    TopologyServices services = new TopologyServices(registry, counting, new ImageDecoder(), fetcher, Clock.systemUTC());
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

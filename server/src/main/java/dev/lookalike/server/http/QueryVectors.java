@@ -41,7 +41,7 @@ final class QueryVectors {
   }
 
   float[] ofVector(String vectorName, List<Float> values) {
-    int dims = embedders.get(vectorName).dimensions();
+    int dims = dimensions(vectorName);
     if (values == null || values.size() != dims) {
       throw new ApiException(422, "DIMENSION_MISMATCH", "vector '" + vectorName + "' has " + dims + " dimensions, got "
           + (values == null ? 0 : values.size()));
@@ -58,6 +58,15 @@ final class QueryVectors {
     float inv = (float) (1 / Math.sqrt(norm));
     for (int i = 0; i < dims; i++) v[i] *= inv;
     return v;
+  }
+
+  private int dimensions(String vectorName) {
+    try {
+      return embedders.get(vectorName).dimensions();
+    } catch (IllegalStateException notYetKnown) {
+      throw new ApiException(422, "DIMENSIONS_UNKNOWN", "vector '" + vectorName
+          + "' learns its dimension from the provider's first answer; embed an image first");
+    }
   }
 
   private byte[] fetch(String url) {

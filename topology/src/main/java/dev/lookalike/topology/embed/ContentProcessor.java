@@ -7,6 +7,7 @@ import dev.lookalike.avro.internal.ContentCacheEntry;
 import dev.lookalike.avro.internal.ContentRequest;
 import dev.lookalike.avro.internal.ContentResult;
 import dev.lookalike.embedding.Embedder;
+import dev.lookalike.embedding.hosted.ProviderException;
 import dev.lookalike.embedding.image.DecodedImage;
 import dev.lookalike.embedding.image.ImageLoadException;
 import dev.lookalike.topology.Names;
@@ -60,6 +61,9 @@ public final class ContentProcessor implements Processor<String, ContentRequest,
       ContentCacheEntry content = vectorsOf(request, upload);
       result.setEmbedded(embedded(upload, request.getContentHash(), content));
     } catch (ImageLoadException e) {
+      fail(result, request, e.code().name(), e.getMessage(), e.retriable());
+    } catch (ProviderException e) {
+      // A hosted API that is down or rate-limited: a retriable dead letter, replayable later.
       fail(result, request, e.code().name(), e.getMessage(), e.retriable());
     } catch (RuntimeException e) {
       fail(result, request, ErrorCodes.EMBEDDING_FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), false);

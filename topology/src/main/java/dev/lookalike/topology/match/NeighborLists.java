@@ -39,6 +39,7 @@ public final class NeighborLists {
 
   /** The score a candidate must beat to enter a list (anything at or above minScore while not full). */
   public static float admissionFloor(List<Neighbor> list, int capacity, float minScore) {
+    if (capacity == 0) return Float.POSITIVE_INFINITY; // lists are off: nothing is ever admitted
     return list.size() < capacity ? minScore : Math.max(minScore, list.get(list.size() - 1).getScore());
   }
 

@@ -13,16 +13,18 @@ import java.util.Map;
  */
 public final class ExactScanIndex implements VectorIndex {
 
-  private final int dims;
+  private int dims;
   private final Map<String, Segment> segments = new HashMap<>();
   private final Map<String, Segment> segmentOfImage = new HashMap<>();
 
+  /** @param dims vector length, or 0 to take it from the first vector stored */
   public ExactScanIndex(int dims) {
     this.dims = dims;
   }
 
   @Override
   public void upsert(IndexedImage image, float[] vector) {
+    if (dims == 0) dims = vector.length;
     if (vector.length != dims) {
       throw new IllegalArgumentException("vector of " + vector.length + " dims in a " + dims + "-dim index");
     }
