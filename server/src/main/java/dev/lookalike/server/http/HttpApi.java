@@ -42,7 +42,9 @@ public final class HttpApi implements AutoCloseable {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
     ImageRoutes images = new ImageRoutes(api);
-    SearchRoutes search = new SearchRoutes(api, new QueryVectors(services, fetcher));
+    QueryVectors queryVectors = new QueryVectors(services, fetcher);
+    SearchRoutes search = new SearchRoutes(api, queryVectors);
+    SeedRoutes seeds = new SeedRoutes(api, queryVectors, services.embeddersByName());
     InternalRoutes internal = new InternalRoutes(api);
     Javalin app = Javalin.create(cfg -> {
       cfg.jetty.host = config.httpHost();
@@ -62,6 +64,10 @@ public final class HttpApi implements AutoCloseable {
       cfg.routes.get("/v1/images/{id}/duplicates", images::duplicates);
       cfg.routes.get("/v1/images/{id}/similar", images::similar);
       cfg.routes.post("/v1/search", search::search);
+      cfg.routes.post("/computervision/retrieval:vectorizeImage", seeds::vectorizeImage);
+      cfg.routes.post("/computervision/retrieval:vectorizeText", seeds::vectorizeText);
+      cfg.routes.post("/images/embeddings", seeds::imageEmbeddings);
+      cfg.routes.post("/api/ai/embeddings", seeds::coreVizEmbeddings);
       cfg.routes.get("/internal/v1/stores/{store}/keys/{key}", internal::lookup);
       cfg.routes.post("/internal/v1/knn", internal::knn);
       cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));

@@ -30,6 +30,22 @@ final class QueryVectors {
     return ofBytes(vectorName, bytes);
   }
 
+  /** An image given as an http(s) URL, a data URL or bare base64 (the hosted APIs' "image" fields). */
+  float[] ofImage(String vectorName, String urlOrData) {
+    boolean isUrl = urlOrData.startsWith("http://") || urlOrData.startsWith("https://");
+    return ofBytes(vectorName, isUrl ? fetch(urlOrData) : base64(urlOrData));
+  }
+
+  /** 422 when the named vector has no text encoder, as Foundry answers for an unsupported modality. */
+  float[] ofText(String vectorName, String text) {
+    Embedder embedder = embedders.get(vectorName);
+    if (!embedder.supportsText()) {
+      throw new ApiException(422, "TEXT_NOT_SUPPORTED", "vector '" + vectorName + "' has no text encoder");
+    }
+    if (text == null || text.isBlank()) throw ApiException.badRequest("text must not be empty");
+    return embedder.embedText(text);
+  }
+
   float[] ofBytes(String vectorName, byte[] bytes) {
     DecodedImage image;
     try {
@@ -69,7 +85,7 @@ final class QueryVectors {
     }
   }
 
-  private byte[] fetch(String url) {
+  byte[] fetch(String url) {
     try {
       return fetcher.fetch(url).bytes();
     } catch (ImageLoadException e) {

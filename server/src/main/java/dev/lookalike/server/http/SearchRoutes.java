@@ -29,7 +29,7 @@ final class SearchRoutes {
   void search(Context ctx) {
     long start = System.nanoTime();
     SearchRequest request = parse(ctx.bodyAsBytes());
-    if (request.operatorCount() != 1) throw ApiException.badRequest("give exactly one of nearImage, nearVector, nearObject");
+    if (request.operatorCount() != 1) throw ApiException.badRequest("give exactly one of nearImage, nearText, nearVector, nearObject");
     VectorConfig vector = api.vector(request.targetVector());
     int limit = Requests.checkLimit(request.limitOrDefault());
     String tenant = request.filter() == null || request.filter().tenant() == null ? Requests.DEFAULT_TENANT : request.filter().tenant();
@@ -40,6 +40,8 @@ final class SearchRoutes {
       VectorEntry entry = nearObject(vector, request.nearObject(), tenant);
       query = ImageRoutes.toArray(entry.getVector());
       filter = filter.excluding(entry.getImageId());
+    } else if (request.nearText() != null) {
+      query = vectors.ofText(vector.name(), request.nearText().query());
     } else if (request.nearVector() != null) {
       query = vectors.ofVector(vector.name(), request.nearVector().vector());
     } else {

@@ -152,7 +152,8 @@ class HttpApiIntegrationTest {
   @Test
   void badRequestsGetJsonErrorsNeverServerErrors() throws Exception {
     assertError(post("/v1/search", "{not json"), 400, "BAD_REQUEST");
-    assertError(post("/v1/search", "{\"nearText\":{\"concepts\":[\"cat\"]}}"), 400, "BAD_REQUEST");
+    assertError(post("/v1/search", "{\"nearText\":{\"concepts\":[\"cat\"]}}"), 422, "TEXT_NOT_SUPPORTED");
+    assertError(post("/v1/search", "{\"nearPixels\":{}}"), 400, "BAD_REQUEST");
     assertError(post("/v1/search", "{}"), 400, "BAD_REQUEST");
     assertError(post("/v1/search", "{\"nearVector\":{\"vector\":[1,2,3]}}"), 422, "DIMENSION_MISMATCH");
     assertError(post("/v1/search", "{\"nearImage\":{\"base64\":\"%%%\"}}"), 400, "INVALID_BASE64");
