@@ -79,7 +79,7 @@ public final class LookalikeConfig extends AbstractConfig {
           "Create missing topics at startup (input, output and internal) with topics.partitions partitions.")
       .define(TOPICS_PARTITIONS, Type.INT, 4, Range.atLeast(1), Importance.MEDIUM,
           "Partitions of topics the service creates. Existing topics keep theirs; images.uploaded and images.embedded must have the same count.")
-      .define(TOPICS_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.MEDIUM,
+      .define(TOPICS_REPLICATION_FACTOR, Type.INT, -1, Range.between(-1, Short.MAX_VALUE), Importance.MEDIUM,
           "Replication factor of topics the service creates (-1: the broker default).")
       .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/lookalike-state", Importance.MEDIUM,
           "Directory of the local state stores.")
@@ -198,7 +198,7 @@ public final class LookalikeConfig extends AbstractConfig {
 
   public boolean createTopics() { return getBoolean(TOPICS_CREATE); }
   public int topicPartitions() { return getInt(TOPICS_PARTITIONS); }
-  public short replicationFactor() { return getShort(TOPICS_REPLICATION_FACTOR); }
+  public short replicationFactor() { return (short) (int) getInt(TOPICS_REPLICATION_FACTOR); }
   public String stateDir() { return getString(STATE_DIR); }
   public int streamThreads() { return getInt(NUM_STREAM_THREADS); }
   public int standbyReplicas() { return getInt(NUM_STANDBY_REPLICAS); }

@@ -37,6 +37,13 @@ public final class VectorConfig extends AbstractConfig {
   public static final String INTRA_OP_THREADS = "intra.op.threads";
   public static final String BATCH_SIZE = "batch.size";
 
+  // CLIP-style text tower (embedder=clip; the image tower uses the onnx keys above).
+  public static final String TEXT_MODEL_PATH = "text.model.path";
+  public static final String TOKENIZER_PATH = "tokenizer.path";
+  public static final String TEXT_OUTPUT_NAME = "text.output.name";
+  public static final String TEXT_ATTENTION_MASK = "text.attention.mask";
+  public static final String TEXT_MAX_LENGTH = "text.max.length";
+
   // Hosted APIs (embedder=azure-vision, foundry, coreviz).
   public static final String ENDPOINT = "endpoint";
   public static final String API_KEY = "api.key";
@@ -54,9 +61,9 @@ public final class VectorConfig extends AbstractConfig {
 
   public static final ConfigDef CONFIG_DEF = new ConfigDef()
       .define(EMBEDDER, Type.STRING, "perceptual",
-          ConfigDef.ValidString.in("perceptual", "onnx", "azure-vision", "foundry", "coreviz"), Importance.HIGH,
+          ConfigDef.ValidString.in("perceptual", "onnx", "clip", "azure-vision", "foundry", "coreviz"), Importance.HIGH,
           "Embedder that produces this vector: perceptual (pure Java, built for near-duplicates), onnx (an ONNX image "
-              + "model), or a hosted API: azure-vision, foundry, coreviz.")
+              + "model), clip (ONNX image and text towers: text search), or a hosted API: azure-vision, foundry, coreviz.")
       .define(DUPLICATE_THRESHOLD, Type.DOUBLE, DEFAULT_DUPLICATE_THRESHOLD, Range.between(-1.0, 1.0), Importance.HIGH,
           "Cosine similarity at or above which two images of a tenant are near-duplicates.")
       .define(DUPLICATES_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
@@ -83,6 +90,12 @@ public final class VectorConfig extends AbstractConfig {
       .define(INTRA_OP_THREADS, Type.INT, 1, Range.between(1, 64), Importance.LOW, "onnx: ONNX Runtime intra-op threads.")
       .define(BATCH_SIZE, Type.INT, 16, Range.between(1, 1024), Importance.LOW,
           "onnx: images per run when the model's batch dimension is dynamic.")
+      .define(TEXT_MODEL_PATH, Type.STRING, "", Importance.HIGH, "clip: path of the .onnx text tower (input_ids -> text_embeds).")
+      .define(TOKENIZER_PATH, Type.STRING, "", Importance.HIGH, "clip: the Hugging Face tokenizer.json of the text tower (or its folder).")
+      .define(TEXT_OUTPUT_NAME, Type.STRING, "text_embeds", Importance.MEDIUM,
+          "clip: text output in the image space (text_embeds; pooler_output is before the projection and does not match images).")
+      .define(TEXT_ATTENTION_MASK, Type.BOOLEAN, true, Importance.LOW, "clip: whether the text tower takes an attention_mask input.")
+      .define(TEXT_MAX_LENGTH, Type.INT, 77, Range.between(1, 65536), Importance.LOW, "clip: tokens per text (77 for CLIP).")
       .define(ENDPOINT, Type.STRING, "", Importance.HIGH,
           "hosted: the provider's base URL, e.g. https://<resource>.cognitiveservices.azure.com.")
       .define(API_KEY, Type.PASSWORD, "", Importance.HIGH, "hosted: the provider's key (never logged).")
@@ -123,6 +136,14 @@ public final class VectorConfig extends AbstractConfig {
   public String resize() { return getString(RESIZE); }
   public int intraOpThreads() { return getInt(INTRA_OP_THREADS); }
   public int batchSize() { return getInt(BATCH_SIZE); }
+  public String textModelPath() { return getString(TEXT_MODEL_PATH); }
+  public String tokenizerPath() { return getString(TOKENIZER_PATH); }
+  public String textOutputName() { return getString(TEXT_OUTPUT_NAME); }
+  public boolean textAttentionMask() { return getBoolean(TEXT_ATTENTION_MASK); }
+  public int textMaxLength() { return getInt(TEXT_MAX_LENGTH); }
+
+  /** True when the key was given (not defaulted): presets fill in only what the user left out. */
+  public boolean isSet(String key) { return originals().containsKey(key); }
   public String endpoint() { return getString(ENDPOINT); }
   public String apiKey() { return getPassword(API_KEY).value(); }
   public String apiVersion() { return getString(API_VERSION); }

@@ -45,6 +45,12 @@ class LookalikeConfigTest {
   }
 
   @Test
+  void programmaticValuesMayBeTypedOrStrings() {
+    assertThat(LookalikeConfig.of(Map.of("topics.replication.factor", 3)).replicationFactor()).isEqualTo((short) 3);
+    assertThat(LookalikeConfig.of(Map.of("topics.replication.factor", "3")).replicationFactor()).isEqualTo((short) 3);
+  }
+
+  @Test
   void badValuesAreRejectedWithTheKeyName() {
     assertThatThrownBy(() -> LookalikeConfig.of(Map.of("http.port", "99999")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("http.port");

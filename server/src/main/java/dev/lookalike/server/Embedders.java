@@ -11,8 +11,10 @@ import dev.lookalike.embedding.hosted.FoundryConfig;
 import dev.lookalike.embedding.hosted.FoundryEmbedder;
 import dev.lookalike.embedding.hosted.HostedClientConfig;
 import dev.lookalike.embedding.hosted.RetryPolicy;
+import dev.lookalike.embedding.onnx.ClipEmbedder;
 import dev.lookalike.embedding.onnx.OnnxImageEmbedder;
 import dev.lookalike.embedding.onnx.OnnxImageModelConfig;
+import dev.lookalike.embedding.onnx.OnnxTextModelConfig;
 import dev.lookalike.embedding.perceptual.PerceptualEmbedder;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +42,7 @@ final class Embedders {
     return switch (v.embedder()) {
       case "perceptual" -> new NamedEmbedder(v.name(), new PerceptualEmbedder());
       case "onnx" -> new OnnxImageEmbedder(v.name(), onnx(v));
+      case "clip" -> ClipEmbedder.open(v.name(), clipImage(v), clipText(v));
       case "azure-vision" -> new AzureVisionEmbedder(v.name(), azureVision(v));
       case "foundry" -> new FoundryEmbedder(v.name(), foundry(v));
       case "coreviz" -> new CoreVizEmbedder(v.name(), coreViz(v));
@@ -57,6 +60,31 @@ final class Embedders {
         .withResizeMode(OnnxImageModelConfig.ResizeMode.valueOf(v.resize()))
         .withIntraOpThreads(v.intraOpThreads())
         .withBatchSize(v.batchSize());
+  }
+
+  /** CLIP's own preprocessing unless the user set a key: the image tower takes the onnx keys. */
+  static OnnxImageModelConfig clipImage(VectorConfig v) {
+    OnnxImageModelConfig c = ClipEmbedder.imageConfig(Path.of(require(v, VectorConfig.MODEL_PATH, v.modelPath())));
+    if (v.isSet(VectorConfig.INPUT_NAME) || v.isSet(VectorConfig.OUTPUT_NAME)) {
+      c = OnnxImageModelConfig.defaults(c.modelPath(), v.isSet(VectorConfig.INPUT_NAME) ? v.inputName() : c.inputName(),
+              v.isSet(VectorConfig.OUTPUT_NAME) ? v.outputName() : c.outputName())
+          .withSize(c.width(), c.height()).withChannelOrder(c.channelOrder()).withResizeMode(c.resizeMode())
+          .withPixelNormalization(c.pixelScale(), c.mean(), c.std());
+    }
+    if (v.isSet(VectorConfig.INPUT_WIDTH) || v.isSet(VectorConfig.INPUT_HEIGHT)) c = c.withSize(v.inputWidth(), v.inputHeight());
+    if (v.isSet(VectorConfig.RESIZE)) c = c.withResizeMode(OnnxImageModelConfig.ResizeMode.valueOf(v.resize()));
+    if (v.isSet(VectorConfig.MEAN) || v.isSet(VectorConfig.STD) || v.isSet(VectorConfig.PIXEL_SCALE)) {
+      c = c.withPixelNormalization(v.pixelScale(), doubles(v.mean()), doubles(v.std()));
+    }
+    return c.withIntraOpThreads(v.intraOpThreads());
+  }
+
+  static OnnxTextModelConfig clipText(VectorConfig v) {
+    OnnxTextModelConfig c = ClipEmbedder.textConfig(Path.of(require(v, VectorConfig.TEXT_MODEL_PATH, v.textModelPath())),
+            Path.of(require(v, VectorConfig.TOKENIZER_PATH, v.tokenizerPath())))
+        .withOutputName(v.textOutputName())
+        .withMaxLength(v.textMaxLength());
+    return v.textAttentionMask() ? c : c.withoutAttentionMask();
   }
 
   private static AzureVisionConfig azureVision(VectorConfig v) {

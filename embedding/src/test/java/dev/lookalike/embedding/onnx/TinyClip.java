@@ -25,9 +25,9 @@ import java.util.List;
  *       whitespace, adding {@code [BOS]}/{@code [EOS]} like CLIP's start and end tokens.</li>
  * </ul>
  */
-final class TinyClip {
+public final class TinyClip {
 
-    static final int DIMS = 4;
+    public static final int DIMS = 4;
     static final long PAD = 0;
     static final long UNK = 1;
     static final long BOS = 2;
@@ -90,12 +90,12 @@ final class TinyClip {
     private TinyClip() {
     }
 
-    static Path tokenizer(Path dir) throws IOException {
+    public static Path tokenizer(Path dir) throws IOException {
         return Files.writeString(dir.resolve("tokenizer.json"), TOKENIZER);
     }
 
     /** {@code pixel_values [batch,3,h,w] float -> image_embeds [batch,dims]}. */
-    static Path imageTower(Path file, int dims) throws IOException {
+    public static Path imageTower(Path file, int dims) throws IOException {
         return new Graph()
                 .input("pixel_values", TinyOnnxModel.FLOAT, "batch", 3, "height", "width")
                 .output("image_embeds", TinyOnnxModel.FLOAT, "batch", dims)
@@ -104,6 +104,11 @@ final class TinyClip {
                 .node("Flatten", List.of("pooled"), List.of("channel_means"))
                 .node("MatMul", List.of("channel_means", "image_projection"), List.of("image_embeds"))
                 .write(file);
+    }
+
+    /** The usual CLIP text tower: int64 ids and an attention mask, text_embeds of {@link #DIMS}. For other modules' tests. */
+    public static Path textTower(Path file) throws IOException {
+        return textTower(file, TinyOnnxModel.INT64, true, DIMS);
     }
 
     /** A text tower with all options: id type, a mask (masked mean) or not (plain mean), output size. */
