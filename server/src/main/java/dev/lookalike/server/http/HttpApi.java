@@ -64,6 +64,7 @@ public final class HttpApi implements AutoCloseable {
       cfg.routes.get("/v1/images/{id}/duplicates", images::duplicates);
       cfg.routes.get("/v1/images/{id}/similar", images::similar);
       cfg.routes.post("/v1/search", search::search);
+      cfg.routes.post("/v1/search/image", search::searchByUpload);
       cfg.routes.post("/computervision/retrieval:vectorizeImage", seeds::vectorizeImage);
       cfg.routes.post("/computervision/retrieval:vectorizeText", seeds::vectorizeText);
       cfg.routes.post("/images/embeddings", seeds::imageEmbeddings);

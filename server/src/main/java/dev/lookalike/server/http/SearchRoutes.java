@@ -52,6 +52,23 @@ final class SearchRoutes {
         "tookMs", (System.nanoTime() - start) / 1_000_000));
   }
 
+  /**
+   * {@code POST /v1/search/image}: the query image as the raw body (any image content type);
+   * targetVector, limit, minScore, tenant and tag (repeatable) as query parameters.
+   */
+  void searchByUpload(Context ctx) {
+    long start = System.nanoTime();
+    VectorConfig vector = api.vector(ctx.queryParam("targetVector"));
+    byte[] bytes = ctx.bodyAsBytes();
+    if (bytes.length == 0) throw ApiException.badRequest("send the image as the request body");
+    SearchFilter filter = new SearchFilter(Requests.tenant(ctx), ctx.queryParams("tag"), null, null,
+        Requests.floatParam(ctx, "minScore", -1f));
+    float[] query = vectors.ofBytes(vector.name(), bytes);
+    List<ScoredImage> hits = api.cluster().search(vector.name(), query, filter, Requests.limit(ctx));
+    ctx.json(Map.of("targetVector", vector.name(), "results", SearchResults.of(hits, null),
+        "tookMs", (System.nanoTime() - start) / 1_000_000));
+  }
+
   private VectorEntry nearObject(VectorConfig vector, SearchRequest.NearObject near, String tenant) {
     if (near.id() == null || near.id().isBlank()) throw ApiException.badRequest("nearObject needs an id");
     return api.cluster().image(vector.name(), near.id())

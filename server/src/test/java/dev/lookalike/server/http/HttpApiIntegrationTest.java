@@ -139,6 +139,11 @@ class HttpApiIntegrationTest {
     JsonNode globex = json(post("/v1/search", "{\"nearImage\":{\"image\":\"" + b64 + "\"},\"filter\":{\"tenant\":\"globex\"}}"));
     assertThat(ids(globex.path("results"))).containsExactly("secret");
 
+    HttpResponse<String> upload = HTTP.send(HttpRequest.newBuilder(URI.create(service.httpUrl() + "/v1/search/image?limit=2&tag=cat"))
+        .header("content-type", "image/jpeg").POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.jpeg(base, 70))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(ids(json(upload).path("results"))).containsExactly("base", "base-small");
+
     JsonNode strict = json(post("/v1/search", "{\"nearObject\":{\"id\":\"base\"},\"minScore\":0.99999}"));
     assertThat(strict.path("results")).isEmpty();
   }
