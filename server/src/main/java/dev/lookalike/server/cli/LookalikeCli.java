@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code lookalike} command line: the service ({@code run}), the embedded dev stack
- * ({@code dev}) and two Kafka clients ({@code produce}, {@code tail}).
+ * ({@code dev}), two Kafka clients ({@code produce}, {@code tail}) and model files ({@code models}).
  *
  * <p>Exit codes scripts can rely on: 0 success, 1 runtime failure, 2 usage error.
  */
@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
     synopsisSubcommandLabel = "COMMAND",
     commandListHeading = "%nCommands:%n",
     subcommands = {RunCommand.class, DevCommand.class, ProduceCommand.class, TailCommand.class,
-        CommandLine.HelpCommand.class},
+        ModelsCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%n",
     footer = {
         "Settings come from --config FILE, then LOOKALIKE_* environment variables "
@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
         "  lookalike run --config my.properties  # one service instance",
         "  lookalike produce ./photos --tag trip # publish a folder of images",
         "  lookalike tail --topic near-duplicates",
+        "  lookalike models download URL --sha256 HEX",
         "  lookalike help produce"})
 public final class LookalikeCli implements Callable<Integer> {
 
@@ -108,7 +109,8 @@ public final class LookalikeCli implements Callable<Integer> {
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
       PrintWriter err = cli.getErr();
-      err.println(cli.getColorScheme().errorText("lookalike " + cli.getCommandName() + ": " + describe(e)));
+      // "lookalike tail: ...", "lookalike models download: ..."
+      err.println(cli.getColorScheme().errorText(cli.getCommandSpec().qualifiedName() + ": " + describe(e)));
       if ("true".equalsIgnoreCase(System.getenv("LOOKALIKE_DEBUG"))) e.printStackTrace(err);
       err.flush();
       return e instanceof ConfigException ? ExitCode.USAGE : ExitCode.SOFTWARE;

@@ -12,28 +12,47 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 interface Progress extends AutoCloseable {
 
-  void step();
+  /** Shows nothing. */
+  Progress NONE = new Progress() {
+    @Override public void stepBy(long n) {}
+    @Override public void close() {}
+  };
+
+  void stepBy(long n);
+
+  default void step() {
+    stepBy(1);
+  }
 
   @Override
   void close();
 
+  /** Counts images; nothing when there are none. */
   static Progress create(String task, long total, boolean quiet) {
-    if (quiet || total == 0 || !isTerminal()) return new Progress() {
-      @Override public void step() {}
-      @Override public void close() {}
-    };
-    ProgressBar bar = new ProgressBarBuilder()
+    if (quiet || total == 0 || !isTerminal()) return NONE;
+    return show(builder(task).setInitialMax(total).setUnit(" img", 1));
+  }
+
+  /** Counts bytes in MiB; {@code total} negative when not known (no percentage, no ETA). */
+  static Progress bytes(String task, long total, boolean quiet) {
+    if (quiet || !isTerminal()) return NONE;
+    return show(builder(task).setInitialMax(total < 0 ? -1 : total).setUnit(" MiB", 1024 * 1024));
+  }
+
+  private static ProgressBarBuilder builder(String task) {
+    return new ProgressBarBuilder()
         .setTaskName(task)
-        .setInitialMax(total)
         .setStyle(ProgressBarStyle.ASCII)
-        .setUnit(" img", 1)
         .showSpeed()
         .setUpdateIntervalMillis(200)
-        .setConsumer(new ConsoleProgressBarConsumer(System.err))
-        .build();
+        .setConsumer(new ConsoleProgressBarConsumer(System.err));
+  }
+
+  private static Progress show(ProgressBarBuilder builder) {
+    ProgressBar bar = builder.build();
     return new Progress() {
       // Steps come from the producer's I/O thread, the bar is closed from the main thread.
-      @Override public synchronized void step() { bar.step(); }
+      @Override public synchronized void stepBy(long n) { bar.stepBy(n); }
       @Override public synchronized void close() { bar.close(); }
     };
   }

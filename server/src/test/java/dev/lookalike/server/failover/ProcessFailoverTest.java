@@ -33,6 +33,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -78,6 +79,52 @@ class ProcessFailoverTest {
         try (ServiceProcess restarted = ServiceProcess.start(tmp, "second", settings)) {
           await().atMost(DEADLINE).until(restarted::ready);
         }
+      }
+    }
+  }
+
+  /**
+   * The long version: a larger workload in chunks, and after each chunk one of the two instances
+   * is killed with SIGKILL and restarted, alternately. Run with -Dlookalike.soak=true
+   * (-Dlookalike.soak.bases=N, -Dlookalike.soak.kills=K to size it).
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "lookalike.soak", matches = "true", disabledReason = "long soak; run with -Dlookalike.soak=true")
+  void soakRepeatedKillsLoseNothing() throws Exception {
+    int bases = Integer.getInteger("lookalike.soak.bases", 150);
+    int kills = Integer.getInteger("lookalike.soak.kills", 6);
+    Workload workload = new Workload(bases, bases, 13);
+    PerceptualEmbedder embedder = new PerceptualEmbedder();
+    long start = System.nanoTime();
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      Map<String, String> settings = settings(kafka);
+      LookalikeConfig config = LookalikeConfig.of(settings);
+      RestSchemaRegistryClient registry = new RestSchemaRegistryClient(config.schemaRegistryUrl());
+      Topics topics = Topics.create(config, registry);
+      new TopicProvisioner(config, topics).ensure(kafka.admin());
+      ServiceProcess[] instances = {ServiceProcess.start(tmp, "first", settings), ServiceProcess.start(tmp, "second", settings)};
+      try (registry) {
+        await().atMost(DEADLINE).until(() -> instances[0].ready() && instances[1].ready());
+        List<Workload.Upload> uploads = workload.uploads;
+        int chunk = (uploads.size() + kills) / (kills + 1);
+        for (int k = 0; k <= kills; k++) {
+          produce(kafka, topics, uploads.subList(Math.min(uploads.size(), k * chunk), Math.min(uploads.size(), (k + 1) * chunk)));
+          if (k == kills) break;
+          int victim = k % 2;
+          instances[victim].kill();
+          instances[victim] = ServiceProcess.start(tmp, victim == 0 ? "first" : "second", settings);
+          ServiceProcess restarted = instances[victim];
+          await().atMost(DEADLINE).until(restarted::ready);
+        }
+        Outputs outputs = collect(kafka, topics, uploads);
+        float threshold = config.vector("perceptual").duplicateThreshold();
+        assertThat(outputs.pairs).containsExactlyInAnyOrderElementsOf(Workload.groundTruth(uploads, embedder, threshold));
+        assertThat(outputs.recommendations)
+            .isEqualTo(Workload.expectedRecommendations(uploads, embedder, config.vector("perceptual").recommendK()));
+        System.out.printf("soak: %d uploads, %d SIGKILLs, %d pairs, exact; %.1f s%n", uploads.size(), kills, outputs.pairs.size(),
+            (System.nanoTime() - start) / 1e9);
+      } finally {
+        for (ServiceProcess instance : instances) instance.close();
       }
     }
   }
