@@ -148,7 +148,7 @@ class BrokerFailureIntegrationTest {
     values.put(LookalikeConfig.APPLICATION_ID, APP);
     values.put(LookalikeConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
     values.put(LookalikeConfig.TOPICS_PARTITIONS, 6);
-    values.put(LookalikeConfig.TOPICS_REPLICATION_FACTOR, "3"); // a SHORT key: as text, like a properties file
+    values.put(LookalikeConfig.TOPICS_REPLICATION_FACTOR, "3");
     values.put(LookalikeConfig.NUM_STREAM_THREADS, 2);
     values.put(LookalikeConfig.STATE_DIR, stateDir.toString());
     return LookalikeConfig.of(values);

@@ -26,7 +26,7 @@ final class DevConfig {
         LookalikeConfig.HTTP_PORT, options.httpPort(),
         LookalikeConfig.TOPICS_CREATE, true,
         LookalikeConfig.TOPICS_PARTITIONS, options.partitions(),
-        LookalikeConfig.TOPICS_REPLICATION_FACTOR, (short) 1,
+        LookalikeConfig.TOPICS_REPLICATION_FACTOR, 1,
         LookalikeConfig.STATE_DIR, stateDir.toString(),
         // Lets people try image URLs served from their own machine (http://localhost:8000/cat.jpg).
         LookalikeConfig.FETCH_ALLOW_PRIVATE_NETWORKS, true));
