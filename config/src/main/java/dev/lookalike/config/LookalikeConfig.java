@@ -60,6 +60,7 @@ public final class LookalikeConfig extends AbstractConfig {
   public static final String IMAGE_MAX_BYTES = "image.max.bytes";
   public static final String IMAGE_MAX_PIXELS = "image.max.pixels";
   public static final String QUERY_TIMEOUT_MS = "query.timeout.ms";
+  public static final String AUTH_API_KEYS = "auth.api.keys";
 
   public static final ConfigDef CONFIG_DEF = new ConfigDef()
       .define(APPLICATION_ID, Type.STRING, "lookalike", Importance.HIGH,
@@ -109,7 +110,11 @@ public final class LookalikeConfig extends AbstractConfig {
       .define(IMAGE_MAX_PIXELS, Type.LONG, 50_000_000L, Range.atLeast(1), Importance.MEDIUM,
           "Largest image accepted, in pixels (width x height, checked before decoding: decompression bombs).")
       .define(QUERY_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
-          "Deadline of one interactive query, forwarding to other instances included.");
+          "Deadline of one interactive query, forwarding to other instances included.")
+      .define(AUTH_API_KEYS, Type.LIST, "", Importance.HIGH,
+          "API keys as sha256hex:tenant entries (the SHA-256 of the key, never the key itself: echo -n KEY | sha256sum). "
+              + "When set, every endpoint but health needs a key (x-api-key, api-key, Ocp-Apim-Subscription-Key or "
+              + "Authorization: Bearer) and the key decides the tenant. Empty: no authentication (a warning is logged).");
 
   private final Map<String, VectorConfig> vectors;
 
@@ -208,6 +213,7 @@ public final class LookalikeConfig extends AbstractConfig {
   public int httpPort() { return getInt(HTTP_PORT); }
   public String advertisedHost() { return getString(ADVERTISED_HOST); }
   public long queryTimeoutMs() { return getLong(QUERY_TIMEOUT_MS); }
+  public List<String> apiKeys() { return getList(AUTH_API_KEYS); }
   public int imageMaxBytes() { return getInt(IMAGE_MAX_BYTES); }
   public long imageMaxPixels() { return getLong(IMAGE_MAX_PIXELS); }
   public long fetchConnectTimeoutMs() { return getLong(FETCH_CONNECT_TIMEOUT_MS); }

@@ -7,6 +7,7 @@ import dev.lookalike.embedding.image.FetcherConfig;
 import dev.lookalike.embedding.image.ImageDecoder;
 import dev.lookalike.embedding.image.ImageFetcher;
 import dev.lookalike.registry.RestSchemaRegistryClient;
+import dev.lookalike.server.auth.ApiKeys;
 import dev.lookalike.server.http.HttpApi;
 import dev.lookalike.server.query.ClusterQueries;
 import dev.lookalike.server.query.PeerClient;
@@ -57,7 +58,8 @@ public final class LookalikeService implements AutoCloseable {
     ImageDecoder decoder = new ImageDecoder(new DecodeLimits(config.imageMaxBytes(), config.imageMaxPixels()));
     ImageFetcher fetcher = new ImageFetcher(fetcherConfig(config));
     TopologyServices services = new TopologyServices(registry, embedders, decoder, url -> fetcher.fetch(url).bytes(), Clock.systemUTC());
-    HttpApi http = HttpApi.start(config, services, fetcher);
+    ApiKeys keys = ApiKeys.parse(config.apiKeys());
+    HttpApi http = HttpApi.start(config, services, fetcher, keys);
     LookalikeStreams streams;
     HostInfo self = new HostInfo(advertisedHost(config), http.port());
     try {
@@ -68,7 +70,7 @@ public final class LookalikeService implements AutoCloseable {
       registry.close();
       throw e;
     }
-    PeerClient peers = new PeerClient(Duration.ofMillis(config.queryTimeoutMs()));
+    PeerClient peers = new PeerClient(Duration.ofMillis(config.queryTimeoutMs()), keys.peerToken());
     ClusterQueries cluster = new ClusterQueries(streams.streams(), peers, self, topics.embedded().name(), streams.partitions(),
         config.queryTimeoutMs());
     http.attach(cluster, streams);

@@ -2,6 +2,8 @@ package dev.lookalike.server.http;
 
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.embedding.image.ImageFetcher;
+import dev.lookalike.server.auth.ApiKeys;
+import dev.lookalike.server.auth.Authenticator;
 import dev.lookalike.server.query.ClusterQueries;
 import dev.lookalike.server.query.NotReadyException;
 import dev.lookalike.topology.TopologyServices;
@@ -38,6 +40,12 @@ public final class HttpApi implements AutoCloseable {
   }
 
   public static HttpApi start(LookalikeConfig config, TopologyServices services, ImageFetcher fetcher) {
+    return start(config, services, fetcher, ApiKeys.parse(config.apiKeys()));
+  }
+
+  public static HttpApi start(LookalikeConfig config, TopologyServices services, ImageFetcher fetcher, ApiKeys keys) {
+    if (!keys.enabled()) log.warn("auth.api.keys is empty: the HTTP API is open to anyone who can reach it");
+    Authenticator authenticator = new Authenticator(keys);
     Api api = new Api(config);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
@@ -57,6 +65,7 @@ public final class HttpApi implements AutoCloseable {
         files.directory = "/web";
         files.location = Location.CLASSPATH;
       });
+      cfg.routes.before(authenticator::check);
       cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
       cfg.routes.get("/health/ready", ctx -> ready(ctx, api));
       cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));

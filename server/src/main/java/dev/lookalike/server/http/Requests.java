@@ -1,5 +1,6 @@
 package dev.lookalike.server.http;
 
+import dev.lookalike.server.auth.Authenticator;
 import io.javalin.http.Context;
 
 /** Query-parameter parsing with 400s instead of exceptions. */
@@ -10,9 +11,15 @@ final class Requests {
 
   private Requests() {}
 
+  /** The key's tenant when the request was authenticated; else the asked tenant, or the default. */
   static String tenant(Context ctx) {
-    String tenant = ctx.queryParam("tenant");
-    return tenant == null || tenant.isBlank() ? DEFAULT_TENANT : tenant;
+    return tenant(ctx, ctx.queryParam("tenant"));
+  }
+
+  static String tenant(Context ctx, String asked) {
+    String authenticated = ctx.attribute(Authenticator.TENANT_ATTRIBUTE);
+    if (authenticated != null) return authenticated;
+    return asked == null || asked.isBlank() ? DEFAULT_TENANT : asked;
   }
 
   static int limit(Context ctx) {

@@ -32,7 +32,7 @@ final class SearchRoutes {
     if (request.operatorCount() != 1) throw ApiException.badRequest("give exactly one of nearImage, nearText, nearVector, nearObject");
     VectorConfig vector = api.vector(request.targetVector());
     int limit = Requests.checkLimit(request.limitOrDefault());
-    String tenant = request.filter() == null || request.filter().tenant() == null ? Requests.DEFAULT_TENANT : request.filter().tenant();
+    String tenant = Requests.tenant(ctx, request.filter() == null ? null : request.filter().tenant());
     SearchFilter filter = new SearchFilter(tenant, request.filter() == null ? null : request.filter().tags(),
         request.filter() == null ? null : request.filter().attributes(), null, request.effectiveMinScore());
     float[] query;

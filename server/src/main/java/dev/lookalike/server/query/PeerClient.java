@@ -19,10 +19,14 @@ public final class PeerClient implements AutoCloseable {
 
   public static final MediaType JSON = MediaType.get("application/json");
   public static final MediaType AVRO = MediaType.get("application/vnd.lookalike.avro");
+  /** Same header name as {@code Authenticator.PEER_HEADER}; query does not depend on http. */
+  static final String PEER_HEADER = "x-lookalike-peer";
 
   private final OkHttpClient http;
+  private final String peerToken;
 
-  public PeerClient(Duration timeout) {
+  public PeerClient(Duration timeout, String peerToken) {
+    this.peerToken = peerToken;
     this.http = new OkHttpClient.Builder()
         .connectTimeout(Duration.ofMillis(Math.min(timeout.toMillis(), 2_000)))
         .callTimeout(timeout)
@@ -33,11 +37,12 @@ public final class PeerClient implements AutoCloseable {
 
   /** GET; empty when the peer answers 404. */
   public Optional<byte[]> get(HostInfo peer, String pathAndQuery) {
-    return call(peer, new Request.Builder().url(url(peer, pathAndQuery)).get().build());
+    return call(peer, new Request.Builder().url(url(peer, pathAndQuery)).header(PEER_HEADER, peerToken).get().build());
   }
 
   public byte[] post(HostInfo peer, String path, byte[] json) {
-    Request request = new Request.Builder().url(url(peer, path)).post(RequestBody.create(json, JSON)).build();
+    Request request = new Request.Builder().url(url(peer, path)).header(PEER_HEADER, peerToken)
+        .post(RequestBody.create(json, JSON)).build();
     return call(peer, request).orElseThrow(() -> new NotReadyException("instance " + peer + " has no route " + path));
   }
 

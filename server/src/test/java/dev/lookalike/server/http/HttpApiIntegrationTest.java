@@ -13,6 +13,7 @@ import dev.lookalike.devstack.EmbeddedKafka;
 import dev.lookalike.embedding.testing.TestImages;
 import dev.lookalike.registry.RestSchemaRegistryClient;
 import dev.lookalike.server.LookalikeService;
+import dev.lookalike.server.auth.ApiKeysTest;
 import dev.lookalike.topology.Topics;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -43,6 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpApiIntegrationTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String DEFAULT_KEY = "key-of-default";
+  private static final String GLOBEX_KEY = "key-of-globex";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static EmbeddedKafka kafka;
   private static LookalikeService service;
@@ -64,6 +67,7 @@ class HttpApiIntegrationTest {
         LookalikeConfig.STATE_DIR, tmp.toString(),
         LookalikeConfig.IMAGE_MAX_BYTES, String.valueOf(2 * 1024 * 1024),
         LookalikeConfig.FETCH_ALLOW_PRIVATE_NETWORKS, "true",
+        LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(DEFAULT_KEY) + ":default," + ApiKeysTest.hash(GLOBEX_KEY) + ":globex",
         "topic.uploaded", "http.images.uploaded"));
     service = LookalikeService.start(config);
     assertThat(service.awaitReady(Duration.ofMinutes(2))).isTrue();
@@ -82,11 +86,15 @@ class HttpApiIntegrationTest {
       }
     }
     await().atMost(Duration.ofMinutes(2)).until(() -> embedded("/v1/images/base") && embedded("/v1/images/base-small")
-        && embedded("/v1/images/other") && embedded("/v1/images/secret?tenant=globex"));
+        && embedded("/v1/images/other") && embeddedAs(GLOBEX_KEY, "/v1/images/secret"));
   }
 
   private static boolean embedded(String path) throws Exception {
-    HttpResponse<String> response = get(path);
+    return embeddedAs(DEFAULT_KEY, path);
+  }
+
+  private static boolean embeddedAs(String key, String path) throws Exception {
+    HttpResponse<String> response = getAs(key, path);
     return response.statusCode() == 200 && JSON.readTree(response.body()).path("status").asText().equals("EMBEDDED");
   }
 
@@ -136,11 +144,13 @@ class HttpApiIntegrationTest {
     JsonNode byObject = json(post("/v1/search", "{\"nearObject\":{\"id\":\"base\"},\"filter\":{\"tags\":[\"cat\"]}}"));
     assertThat(ids(byObject.path("results"))).containsExactly("base-small");
 
-    JsonNode globex = json(post("/v1/search", "{\"nearImage\":{\"image\":\"" + b64 + "\"},\"filter\":{\"tenant\":\"globex\"}}"));
-    assertThat(ids(globex.path("results"))).containsExactly("secret");
+    String globexFilter = "{\"nearImage\":{\"image\":\"" + b64 + "\"},\"filter\":{\"tenant\":\"globex\"}}";
+    assertThat(ids(json(postAs(GLOBEX_KEY, "/v1/search", globexFilter)).path("results"))).containsExactly("secret");
+    assertThat(ids(json(post("/v1/search", globexFilter)).path("results")))
+        .as("a filter naming another tenant is ignored: the key decides").doesNotContain("secret");
 
     HttpResponse<String> upload = HTTP.send(HttpRequest.newBuilder(URI.create(service.httpUrl() + "/v1/search/image?limit=2&tag=cat"))
-        .header("content-type", "image/jpeg").POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.jpeg(base, 70))).build(),
+        .header("content-type", "image/jpeg").header("x-api-key", DEFAULT_KEY).POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.jpeg(base, 70))).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(ids(json(upload).path("results"))).containsExactly("base", "base-small");
 
@@ -151,6 +161,10 @@ class HttpApiIntegrationTest {
   @Test
   void tenantsCannotSeeEachOther() throws Exception {
     assertThat(get("/v1/images/secret").statusCode()).isEqualTo(404);
+    assertThat(get("/v1/images/secret?tenant=globex").statusCode()).as("the key decides the tenant").isEqualTo(404);
+    assertThat(getAs(GLOBEX_KEY, "/v1/images/secret").statusCode()).isEqualTo(200);
+    assertThat(getAs(GLOBEX_KEY, "/v1/images/base").statusCode()).isEqualTo(404);
+    assertThat(getAs("no-such-key", "/v1/images/base").statusCode()).isEqualTo(401);
     assertThat(ids(json(get("/v1/images/base/similar?limit=10")).path("results"))).doesNotContain("secret");
   }
 
@@ -190,13 +204,21 @@ class HttpApiIntegrationTest {
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(service.httpUrl() + path)).timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return getAs(DEFAULT_KEY, path);
+  }
+
+  private static HttpResponse<String> getAs(String key, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(service.httpUrl() + path)).timeout(Duration.ofSeconds(30))
+        .header("x-api-key", key).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> post(String path, String body) throws Exception {
+    return postAs(DEFAULT_KEY, path, body);
+  }
+
+  private static HttpResponse<String> postAs(String key, String path, String body) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create(service.httpUrl() + path)).timeout(Duration.ofSeconds(30))
-        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        .header("content-type", "application/json").header("x-api-key", key).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -13,6 +13,7 @@ import dev.lookalike.devstack.EmbeddedKafka;
 import dev.lookalike.embedding.testing.TestImages;
 import dev.lookalike.registry.RestSchemaRegistryClient;
 import dev.lookalike.server.LookalikeService;
+import dev.lookalike.server.auth.ApiKeysTest;
 import dev.lookalike.topology.Topics;
 import java.awt.image.BufferedImage;
 import java.net.URI;
@@ -50,6 +51,7 @@ class MultiInstanceQueryTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final int BASES = 12;
+  private static final String KEY = "multi-key";
   private static EmbeddedKafka kafka;
   private static LookalikeService first;
   private static LookalikeService second;
@@ -83,7 +85,9 @@ class MultiInstanceQueryTest {
         LookalikeConfig.TOPICS_PARTITIONS, "4",
         LookalikeConfig.STATE_DIR, tmp.resolve(name).toString(),
         "topic.uploaded", "multi.images.uploaded",
-        "topic.embedded", "multi.images.embedded"));
+        "topic.embedded", "multi.images.embedded",
+        // With keys, instances forward to each other with the peer token derived from them.
+        LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(KEY) + ":default"));
   }
 
   private static long activePartitions(LookalikeService service) {
@@ -176,7 +180,8 @@ class MultiInstanceQueryTest {
   }
 
   private static HttpResponse<String> get(LookalikeService service, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(service.httpUrl() + path)).timeout(Duration.ofSeconds(30)).build(),
+    return HTTP.send(HttpRequest.newBuilder(URI.create(service.httpUrl() + path)).timeout(Duration.ofSeconds(30))
+        .header("x-api-key", KEY).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

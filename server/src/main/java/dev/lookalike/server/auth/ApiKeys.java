@@ -1,0 +1,91 @@
+package dev.lookalike.server.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * API keys, configured only as SHA-256 hashes, each mapped to a tenant. A presented key is hashed
+ * and compared with every configured hash in constant time, so neither timing nor an early exit
+ * tells how close a guess came.
+ */
+public final class ApiKeys {
+
+  private record Entry(byte[] hash, String tenant) {}
+
+  private final List<Entry> entries;
+  private final byte[] peerToken;
+
+  private ApiKeys(List<Entry> entries) {
+    this.entries = List.copyOf(entries);
+    this.peerToken = derivePeerToken(entries);
+  }
+
+  /** @param configured entries of the form {@code sha256hex:tenant} */
+  public static ApiKeys parse(List<String> configured) {
+    List<Entry> entries = new ArrayList<>();
+    for (String item : configured) {
+      int colon = item.indexOf(':');
+      String hex = colon < 0 ? "" : item.substring(0, colon).trim().toLowerCase();
+      String tenant = colon < 0 ? "" : item.substring(colon + 1).trim();
+      if (!hex.matches("[0-9a-f]{64}") || tenant.isEmpty()) {
+        throw new ConfigException("auth.api.keys", "(hidden)", "entries must be sha256hex:tenant (64 hex digits, a colon, a tenant)");
+      }
+      entries.add(new Entry(HexFormat.of().parseHex(hex), tenant));
+    }
+    return new ApiKeys(entries);
+  }
+
+  public boolean enabled() {
+    return !entries.isEmpty();
+  }
+
+  /** The tenant of a presented key, if it is one of ours. */
+  public Optional<String> tenantOf(String presentedKey) {
+    if (presentedKey == null || presentedKey.isEmpty()) return Optional.empty();
+    byte[] hash = sha256(presentedKey.getBytes(StandardCharsets.UTF_8));
+    String tenant = null;
+    for (Entry entry : entries) {
+      // Every entry is compared, match or not.
+      if (MessageDigest.isEqual(entry.hash(), hash) && tenant == null) tenant = entry.tenant();
+    }
+    return Optional.ofNullable(tenant);
+  }
+
+  /**
+   * What instances present to each other on the internal API: derived from the key configuration
+   * they all share, so no extra secret needs distributing, yet no client key opens it.
+   */
+  public String peerToken() {
+    return HexFormat.of().formatHex(peerToken);
+  }
+
+  public boolean isPeerToken(String presented) {
+    return presented != null && MessageDigest.isEqual(peerToken(presented.length()), presented.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private byte[] peerToken(int presentedLength) {
+    byte[] token = peerToken().getBytes(StandardCharsets.US_ASCII);
+    return presentedLength == token.length ? token : new byte[presentedLength == 0 ? 1 : presentedLength];
+  }
+
+  private static byte[] derivePeerToken(List<Entry> entries) {
+    List<String> parts = new ArrayList<>();
+    for (Entry e : entries) parts.add(HexFormat.of().formatHex(e.hash()) + ":" + e.tenant());
+    parts.sort(null);
+    return sha256(("lookalike-peer\n" + String.join("\n", parts)).getBytes(StandardCharsets.UTF_8));
+  }
+
+  public static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is a required JDK algorithm", e);
+    }
+  }
+}

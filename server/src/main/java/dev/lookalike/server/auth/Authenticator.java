@@ -1,0 +1,66 @@
+package dev.lookalike.server.auth;
+
+import io.javalin.http.Context;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs before every route: finds the key in any of the header forms the hosted APIs use, binds
+ * the request to the key's tenant, and answers 401 in the JSON shape of the API being called.
+ */
+public final class Authenticator {
+
+  public static final String TENANT_ATTRIBUTE = "lookalike.tenant";
+  public static final String PEER_HEADER = "x-lookalike-peer";
+
+  private final ApiKeys keys;
+
+  public Authenticator(ApiKeys keys) {
+    this.keys = keys;
+  }
+
+  public void check(Context ctx) {
+    if (!keys.enabled() || isOpen(ctx.path())) return;
+    if (ctx.path().startsWith("/internal/")) {
+      if (!keys.isPeerToken(ctx.header(PEER_HEADER))) unauthorized(ctx, "internal endpoints answer only other instances");
+      return;
+    }
+    Optional<String> tenant = keys.tenantOf(presentedKey(ctx));
+    if (tenant.isEmpty()) {
+      unauthorized(ctx, "a valid API key is required (x-api-key, api-key, Ocp-Apim-Subscription-Key or Authorization: Bearer)");
+      return;
+    }
+    ctx.attribute(TENANT_ATTRIBUTE, tenant.get());
+  }
+
+  /** Health must answer load balancers without a key; the page itself holds no data. */
+  private static boolean isOpen(String path) {
+    return path.equals("/health/live") || path.equals("/health/ready") || path.equals("/") || path.equals("/index.html");
+  }
+
+  static String presentedKey(Context ctx) {
+    for (String header : new String[] {"x-api-key", "api-key", "Ocp-Apim-Subscription-Key"}) {
+      String value = ctx.header(header);
+      if (value != null && !value.isBlank()) return value.trim();
+    }
+    String authorization = ctx.header("Authorization");
+    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) return authorization.substring(7).trim();
+    return null;
+  }
+
+  private static void unauthorized(Context ctx, String message) {
+    String path = ctx.path();
+    Object body;
+    if (path.startsWith("/computervision/")) {
+      body = Map.of("error", Map.of("code", "401", "message",
+          "Access denied due to invalid subscription key or wrong API endpoint. " + message));
+    } else if (path.startsWith("/api/ai/")) {
+      body = Map.of("error", "Unauthorized", "message", message);
+    } else {
+      body = Map.of("error", Map.of("code", path.startsWith("/images/") ? "Unauthorized" : "UNAUTHORIZED", "message", message));
+    }
+    ctx.header("WWW-Authenticate", "Bearer");
+    ctx.status(401).json(body);
+    ctx.skipRemainingHandlers();
+  }
+}

@@ -1,0 +1,118 @@
+package dev.lookalike.server.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lookalike.config.LookalikeConfig;
+import dev.lookalike.embedding.hosted.AzureVisionConfig;
+import dev.lookalike.embedding.hosted.AzureVisionEmbedder;
+import dev.lookalike.embedding.hosted.ProviderErrorCode;
+import dev.lookalike.embedding.hosted.ProviderException;
+import dev.lookalike.embedding.image.FetcherConfig;
+import dev.lookalike.embedding.image.ImageDecoder;
+import dev.lookalike.embedding.image.ImageFetcher;
+import dev.lookalike.embedding.perceptual.PerceptualEmbedder;
+import dev.lookalike.embedding.testing.TestImages;
+import dev.lookalike.registry.InMemorySchemaRegistryClient;
+import dev.lookalike.server.http.HttpApi;
+import dev.lookalike.topology.TopologyServices;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** With keys configured, every endpoint but health needs one, in any of the hosted APIs' header forms. */
+class AuthTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final String KEY = "s3cret-acme-key";
+  private static HttpApi api;
+  private static ImageFetcher fetcher;
+  private static String base;
+  private static final String IMAGE = "{\"image\":\"data:image/png;base64,"
+      + Base64.getEncoder().encodeToString(TestImages.encode(TestImages.generate(3), "png")) + "\"}";
+
+  @BeforeAll
+  static void start() {
+    LookalikeConfig config = LookalikeConfig.of(Map.of(LookalikeConfig.HTTP_PORT, "0",
+        LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(KEY) + ":acme," + ApiKeysTest.hash("other") + ":globex"));
+    fetcher = new ImageFetcher(FetcherConfig.defaults());
+    TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
+        new ImageDecoder(), url -> fetcher.fetch(url).bytes(), Clock.systemUTC());
+    api = HttpApi.start(config, services, fetcher);
+    base = "http://127.0.0.1:" + api.port();
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+    fetcher.close();
+  }
+
+  @Test
+  void healthAndThePageNeedNoKey() throws Exception {
+    assertThat(send("GET", "/health/live", null, Map.of()).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/health/ready", null, Map.of()).statusCode()).isEqualTo(503); // no streams here, but not 401
+    assertThat(send("GET", "/", null, Map.of()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void everyOtherEndpointAnswers401InItsOwnShape() throws Exception {
+    JsonNode ours = json(send("GET", "/v1/images/x", null, Map.of()), 401);
+    assertThat(ours.path("error").path("code").asText()).isEqualTo("UNAUTHORIZED");
+    assertThat(json(send("GET", "/metrics", null, Map.of("x-api-key", "wrong")), 401).path("error").path("code").asText())
+        .isEqualTo("UNAUTHORIZED");
+    assertThat(json(send("POST", "/computervision/retrieval:vectorizeImage", "{\"url\":\"http://x\"}", Map.of()), 401)
+        .path("error").path("code").asText()).isEqualTo("401");
+    assertThat(json(send("POST", "/images/embeddings", "{}", Map.of("api-key", "wrong")), 401)
+        .path("error").path("code").asText()).isEqualTo("Unauthorized");
+    assertThat(json(send("POST", "/api/ai/embeddings", IMAGE, Map.of()), 401).path("error").asText()).isEqualTo("Unauthorized");
+  }
+
+  @Test
+  void everyHeaderFormOfAValidKeyIsAccepted() throws Exception {
+    for (Map<String, String> header : List.of(Map.of("x-api-key", KEY), Map.of("api-key", KEY),
+        Map.of("Ocp-Apim-Subscription-Key", KEY), Map.of("Authorization", "Bearer " + KEY))) {
+      assertThat(send("POST", "/api/ai/embeddings", IMAGE, header).statusCode()).as(header.toString()).isEqualTo(200);
+    }
+    assertThat(send("GET", "/metrics", null, Map.of("x-api-key", KEY)).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void internalEndpointsOpenOnlyToThePeerToken() throws Exception {
+    assertThat(send("POST", "/internal/v1/knn", "{}", Map.of("x-api-key", KEY)).statusCode()).isEqualTo(401);
+    assertThat(send("GET", "/internal/v1/stores/image-status/keys/x?partition=0", null, Map.of()).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void hostedApiClientsRecogniseOur401() {
+    try (AzureVisionEmbedder client = new AzureVisionEmbedder("v", AzureVisionConfig.of(base, "not-a-key"))) {
+      ProviderException e = catchThrowableOfType(ProviderException.class,
+          () -> client.embed(new ImageDecoder().decode(TestImages.encode(TestImages.generate(4), "png"))));
+      assertThat(e.code()).isEqualTo(ProviderErrorCode.PROVIDER_AUTH_FAILED);
+      assertThat(e.retriable()).isFalse();
+    }
+  }
+
+  private static JsonNode json(HttpResponse<String> response, int status) throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    return JSON.readTree(response.body());
+  }
+
+  private static HttpResponse<String> send(String method, String path, String body, Map<String, String> headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).header("content-type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(request::header);
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
