@@ -129,7 +129,7 @@ class ProcessFailoverTest {
     }
   }
 
-  private Map<String, String> settings(EmbeddedKafka kafka) {
+  static Map<String, String> settings(EmbeddedKafka kafka) {
     Map<String, String> settings = new HashMap<>();
     settings.put(LookalikeConfig.APPLICATION_ID, "failover");
     settings.put(LookalikeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
@@ -145,7 +145,7 @@ class ProcessFailoverTest {
     return settings;
   }
 
-  private static void produce(EmbeddedKafka kafka, Topics topics, List<Workload.Upload> uploads) {
+  static void produce(EmbeddedKafka kafka, Topics topics, List<Workload.Upload> uploads) {
     try (KafkaProducer<String, ImageUploaded> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
         new StringSerializer(), topics.uploaded().valueSerde().serializer())) {
@@ -157,7 +157,7 @@ class ProcessFailoverTest {
   record Outputs(List<String> pairs, Map<String, List<String>> recommendations) {}
 
   /** Reads the committed outputs until every image has its recommendations and the pair topic is drained. */
-  private static Outputs collect(EmbeddedKafka kafka, Topics topics, List<Workload.Upload> uploads) {
+  static Outputs collect(EmbeddedKafka kafka, Topics topics, List<Workload.Upload> uploads) {
     Set<String> ids = new java.util.TreeSet<>();
     uploads.forEach(u -> ids.add(u.id()));
     Map<String, List<String>> recommendations = new TreeMap<>();
