@@ -61,6 +61,10 @@ public final class LookalikeConfig extends AbstractConfig {
   public static final String IMAGE_MAX_PIXELS = "image.max.pixels";
   public static final String QUERY_TIMEOUT_MS = "query.timeout.ms";
   public static final String AUTH_API_KEYS = "auth.api.keys";
+  public static final String RATE_LIMIT = "auth.rate.limit.per.second";
+  public static final String RATE_BURST = "auth.rate.limit.burst";
+  public static final String HTTP_MAX_CONCURRENT_EMBEDS = "http.max.concurrent.embeds";
+  public static final String HTTP_MAX_CONCURRENT_FETCHES = "http.max.concurrent.fetches";
 
   public static final ConfigDef CONFIG_DEF = new ConfigDef()
       .define(APPLICATION_ID, Type.STRING, "lookalike", Importance.HIGH,
@@ -114,7 +118,15 @@ public final class LookalikeConfig extends AbstractConfig {
       .define(AUTH_API_KEYS, Type.LIST, "", Importance.HIGH,
           "API keys as sha256hex:tenant entries (the SHA-256 of the key, never the key itself: echo -n KEY | sha256sum). "
               + "When set, every endpoint but health needs a key (x-api-key, api-key, Ocp-Apim-Subscription-Key or "
-              + "Authorization: Bearer) and the key decides the tenant. Empty: no authentication (a warning is logged).");
+              + "Authorization: Bearer) and the key decides the tenant. Empty: no authentication (a warning is logged).")
+      .define(RATE_LIMIT, Type.DOUBLE, 0.0, Range.atLeast(0), Importance.MEDIUM,
+          "Requests per second allowed per API key on average (0: unlimited); over it, 429 with Retry-After.")
+      .define(RATE_BURST, Type.INT, 0, Range.atLeast(0), Importance.LOW,
+          "Requests a key may make at once before the rate applies (0: twice the rate).")
+      .define(HTTP_MAX_CONCURRENT_EMBEDS, Type.INT, 0, Range.atLeast(0), Importance.LOW,
+          "Query images decoded and embedded at once for HTTP requests (0: the number of cores); others wait briefly, then 503.")
+      .define(HTTP_MAX_CONCURRENT_FETCHES, Type.INT, 16, Range.atLeast(1), Importance.LOW,
+          "Image URLs fetched at once for HTTP requests; others wait briefly, then 503.");
 
   private final Map<String, VectorConfig> vectors;
 
@@ -214,6 +226,13 @@ public final class LookalikeConfig extends AbstractConfig {
   public String advertisedHost() { return getString(ADVERTISED_HOST); }
   public long queryTimeoutMs() { return getLong(QUERY_TIMEOUT_MS); }
   public List<String> apiKeys() { return getList(AUTH_API_KEYS); }
+  public double rateLimitPerSecond() { return getDouble(RATE_LIMIT); }
+  public int rateLimitBurst() { return getInt(RATE_BURST); }
+  public int httpMaxConcurrentEmbeds() {
+    int configured = getInt(HTTP_MAX_CONCURRENT_EMBEDS);
+    return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+  }
+  public int httpMaxConcurrentFetches() { return getInt(HTTP_MAX_CONCURRENT_FETCHES); }
   public int imageMaxBytes() { return getInt(IMAGE_MAX_BYTES); }
   public long imageMaxPixels() { return getLong(IMAGE_MAX_PIXELS); }
   public long fetchConnectTimeoutMs() { return getLong(FETCH_CONNECT_TIMEOUT_MS); }

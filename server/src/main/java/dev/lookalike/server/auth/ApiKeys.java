@@ -45,16 +45,23 @@ public final class ApiKeys {
     return !entries.isEmpty();
   }
 
+  /** Who presented a key: its tenant, and which configured key it was (rate limits are per key). */
+  public record Caller(String tenant, int keyIndex) {}
+
   /** The tenant of a presented key, if it is one of ours. */
   public Optional<String> tenantOf(String presentedKey) {
+    return callerOf(presentedKey).map(Caller::tenant);
+  }
+
+  public Optional<Caller> callerOf(String presentedKey) {
     if (presentedKey == null || presentedKey.isEmpty()) return Optional.empty();
     byte[] hash = sha256(presentedKey.getBytes(StandardCharsets.UTF_8));
-    String tenant = null;
-    for (Entry entry : entries) {
+    Caller caller = null;
+    for (int i = 0; i < entries.size(); i++) {
       // Every entry is compared, match or not.
-      if (MessageDigest.isEqual(entry.hash(), hash) && tenant == null) tenant = entry.tenant();
+      if (MessageDigest.isEqual(entries.get(i).hash(), hash) && caller == null) caller = new Caller(entries.get(i).tenant(), i);
     }
-    return Optional.ofNullable(tenant);
+    return Optional.ofNullable(caller);
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.lookalike.server.auth;
 
 import io.javalin.http.Context;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,9 +13,11 @@ public final class Authenticator {
   public static final String PEER_HEADER = "x-lookalike-peer";
 
   private final ApiKeys keys;
+  private final RateLimiter limiter;
 
-  public Authenticator(ApiKeys keys) {
+  public Authenticator(ApiKeys keys, RateLimiter limiter) {
     this.keys = keys;
+    this.limiter = limiter;
   }
 
   public void check(Context ctx) {
@@ -25,12 +26,18 @@ public final class Authenticator {
       if (!keys.isPeerToken(ctx.header(PEER_HEADER))) unauthorized(ctx, "internal endpoints answer only other instances");
       return;
     }
-    Optional<String> tenant = keys.tenantOf(presentedKey(ctx));
-    if (tenant.isEmpty()) {
+    Optional<ApiKeys.Caller> caller = keys.callerOf(presentedKey(ctx));
+    if (caller.isEmpty()) {
       unauthorized(ctx, "a valid API key is required (x-api-key, api-key, Ocp-Apim-Subscription-Key or Authorization: Bearer)");
       return;
     }
-    ctx.attribute(TENANT_ATTRIBUTE, tenant.get());
+    long waitSeconds = limiter.acquire(caller.get().keyIndex());
+    if (waitSeconds > 0) {
+      ctx.header("Retry-After", String.valueOf(waitSeconds));
+      ErrorShapes.reject(ctx, 429, "RATE_LIMITED", "Rate limit is exceeded. Try again in " + waitSeconds + " seconds.");
+      return;
+    }
+    ctx.attribute(TENANT_ATTRIBUTE, caller.get().tenant());
   }
 
   /** Health must answer load balancers without a key; the page itself holds no data. */
@@ -49,18 +56,9 @@ public final class Authenticator {
   }
 
   private static void unauthorized(Context ctx, String message) {
-    String path = ctx.path();
-    Object body;
-    if (path.startsWith("/computervision/")) {
-      body = Map.of("error", Map.of("code", "401", "message",
-          "Access denied due to invalid subscription key or wrong API endpoint. " + message));
-    } else if (path.startsWith("/api/ai/")) {
-      body = Map.of("error", "Unauthorized", "message", message);
-    } else {
-      body = Map.of("error", Map.of("code", path.startsWith("/images/") ? "Unauthorized" : "UNAUTHORIZED", "message", message));
-    }
     ctx.header("WWW-Authenticate", "Bearer");
-    ctx.status(401).json(body);
-    ctx.skipRemainingHandlers();
+    String text = ctx.path().startsWith("/computervision/")
+        ? "Access denied due to invalid subscription key or wrong API endpoint. " + message : message;
+    ErrorShapes.reject(ctx, 401, "UNAUTHORIZED", text);
   }
 }

@@ -4,6 +4,7 @@ import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.embedding.image.ImageFetcher;
 import dev.lookalike.server.auth.ApiKeys;
 import dev.lookalike.server.auth.Authenticator;
+import dev.lookalike.server.auth.RateLimiter;
 import dev.lookalike.server.query.ClusterQueries;
 import dev.lookalike.server.query.NotReadyException;
 import dev.lookalike.topology.TopologyServices;
@@ -45,12 +46,14 @@ public final class HttpApi implements AutoCloseable {
 
   public static HttpApi start(LookalikeConfig config, TopologyServices services, ImageFetcher fetcher, ApiKeys keys) {
     if (!keys.enabled()) log.warn("auth.api.keys is empty: the HTTP API is open to anyone who can reach it");
-    Authenticator authenticator = new Authenticator(keys);
+    Authenticator authenticator = new Authenticator(keys,
+        new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), System::nanoTime));
     Api api = new Api(config);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
     ImageRoutes images = new ImageRoutes(api);
-    QueryVectors queryVectors = new QueryVectors(services, fetcher);
+    QueryVectors queryVectors = new QueryVectors(services, fetcher,
+        new Bulkhead("embedding", config.httpMaxConcurrentEmbeds()), new Bulkhead("fetching", config.httpMaxConcurrentFetches()));
     SearchRoutes search = new SearchRoutes(api, queryVectors);
     SeedRoutes seeds = new SeedRoutes(api, queryVectors, services.embeddersByName());
     InternalRoutes internal = new InternalRoutes(api);
@@ -80,7 +83,10 @@ public final class HttpApi implements AutoCloseable {
       cfg.routes.post("/api/ai/embeddings", seeds::coreVizEmbeddings);
       cfg.routes.get("/internal/v1/stores/{store}/keys/{key}", internal::lookup);
       cfg.routes.post("/internal/v1/knn", internal::knn);
-      cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+      cfg.routes.exception(ApiException.class, (e, ctx) -> {
+        if (e.status() == 503) ctx.header("Retry-After", "1");
+        error(ctx, e.status(), e.code(), e.getMessage());
+      });
       cfg.routes.exception(NotReadyException.class, (e, ctx) -> {
         ctx.header("Retry-After", "1");
         error(ctx, 503, "NOT_READY", e.getMessage());

@@ -15,11 +15,15 @@ final class QueryVectors {
   private final Map<String, Embedder> embedders;
   private final TopologyServices services;
   private final ImageFetcher fetcher;
+  private final Bulkhead embedding;
+  private final Bulkhead fetching;
 
-  QueryVectors(TopologyServices services, ImageFetcher fetcher) {
+  QueryVectors(TopologyServices services, ImageFetcher fetcher, Bulkhead embedding, Bulkhead fetching) {
     this.embedders = services.embeddersByName();
     this.services = services;
     this.fetcher = fetcher;
+    this.embedding = embedding;
+    this.fetching = fetching;
   }
 
   float[] ofImage(String vectorName, SearchRequest.NearImage nearImage) {
@@ -43,17 +47,19 @@ final class QueryVectors {
       throw new ApiException(422, "TEXT_NOT_SUPPORTED", "vector '" + vectorName + "' has no text encoder");
     }
     if (text == null || text.isBlank()) throw ApiException.badRequest("text must not be empty");
-    return embedder.embedText(text);
+    return embedding.run(() -> embedder.embedText(text));
   }
 
   float[] ofBytes(String vectorName, byte[] bytes) {
-    DecodedImage image;
-    try {
-      image = services.decoder().decode(bytes);
-    } catch (ImageLoadException e) {
-      throw toApi(e);
-    }
-    return embedders.get(vectorName).embed(image);
+    return embedding.run(() -> {
+      DecodedImage image;
+      try {
+        image = services.decoder().decode(bytes);
+      } catch (ImageLoadException e) {
+        throw toApi(e);
+      }
+      return embedders.get(vectorName).embed(image);
+    });
   }
 
   float[] ofVector(String vectorName, List<Float> values) {
@@ -86,11 +92,13 @@ final class QueryVectors {
   }
 
   byte[] fetch(String url) {
-    try {
-      return fetcher.fetch(url).bytes();
-    } catch (ImageLoadException e) {
-      throw toApi(e);
-    }
+    return fetching.run(() -> {
+      try {
+        return fetcher.fetch(url).bytes();
+      } catch (ImageLoadException e) {
+        throw toApi(e);
+      }
+    });
   }
 
   private static byte[] base64(String text) {

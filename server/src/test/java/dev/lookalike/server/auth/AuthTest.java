@@ -89,6 +89,33 @@ class AuthTest {
   }
 
   @Test
+  void overTheRateAKeyGets429WithRetryAfterInTheApisShape() throws Exception {
+    String limited = "limited-key";
+    LookalikeConfig config = LookalikeConfig.of(Map.of(LookalikeConfig.HTTP_PORT, "0",
+        LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(limited) + ":acme," + ApiKeysTest.hash(KEY) + ":acme",
+        LookalikeConfig.RATE_LIMIT, "0.2", LookalikeConfig.RATE_BURST, "2"));
+    TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
+        new ImageDecoder(), url -> fetcher.fetch(url).bytes(), Clock.systemUTC());
+    HttpApi slow = HttpApi.start(config, services, fetcher);
+    try {
+      String url = "http://127.0.0.1:" + slow.port();
+      Map<String, String> header = Map.of("x-api-key", limited);
+      assertThat(send(url, "GET", "/metrics", null, header).statusCode()).isEqualTo(200);
+      assertThat(send(url, "GET", "/metrics", null, header).statusCode()).isEqualTo(200);
+      HttpResponse<String> third = send(url, "GET", "/metrics", null, header);
+      assertThat(third.statusCode()).isEqualTo(429);
+      assertThat(third.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 5L));
+      assertThat(JSON.readTree(third.body()).path("error").path("code").asText()).isEqualTo("RATE_LIMITED");
+      HttpResponse<String> azure = send(url, "POST", "/computervision/retrieval:vectorizeText", "{\"text\":\"x\"}", header);
+      assertThat(azure.statusCode()).isEqualTo(429);
+      assertThat(JSON.readTree(azure.body()).path("error").path("code").asText()).isEqualTo("429");
+      assertThat(send(url, "GET", "/metrics", null, Map.of("x-api-key", KEY)).statusCode()).as("other keys go on").isEqualTo(200);
+    } finally {
+      slow.close();
+    }
+  }
+
+  @Test
   void internalEndpointsOpenOnlyToThePeerToken() throws Exception {
     assertThat(send("POST", "/internal/v1/knn", "{}", Map.of("x-api-key", KEY)).statusCode()).isEqualTo(401);
     assertThat(send("GET", "/internal/v1/stores/image-status/keys/x?partition=0", null, Map.of()).statusCode()).isEqualTo(401);
@@ -110,7 +137,12 @@ class AuthTest {
   }
 
   private static HttpResponse<String> send(String method, String path, String body, Map<String, String> headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).header("content-type", "application/json")
+    return send(base, method, path, body, headers);
+  }
+
+  private static HttpResponse<String> send(String url, String method, String path, String body, Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path)).header("content-type", "application/json")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     headers.forEach(request::header);
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());

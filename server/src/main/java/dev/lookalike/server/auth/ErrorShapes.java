@@ -1,0 +1,31 @@
+package dev.lookalike.server.auth;
+
+import io.javalin.http.Context;
+import java.util.Map;
+
+/**
+ * Rejections before a route runs (401, 429), in the JSON shape of the API being called, so each
+ * hosted API's clients parse them as they would the original: Azure AI Vision answers
+ * {"error":{"code":"401"|"429",...}}, Foundry {"error":{"code":"Unauthorized"|"TooManyRequests",...}},
+ * CoreViz {"error":"Unauthorized"|"Too Many Requests","message":...}, Lookalike its own codes.
+ */
+final class ErrorShapes {
+
+  private ErrorShapes() {}
+
+  static void reject(Context ctx, int status, String ourCode, String message) {
+    String path = ctx.path();
+    Object body;
+    if (path.startsWith("/computervision/")) {
+      body = Map.of("error", Map.of("code", String.valueOf(status), "message", message));
+    } else if (path.startsWith("/api/ai/")) {
+      body = Map.of("error", status == 401 ? "Unauthorized" : "Too Many Requests", "message", message);
+    } else if (path.startsWith("/images/")) {
+      body = Map.of("error", Map.of("code", status == 401 ? "Unauthorized" : "TooManyRequests", "message", message));
+    } else {
+      body = Map.of("error", Map.of("code", ourCode, "message", message));
+    }
+    ctx.status(status).json(body);
+    ctx.skipRemainingHandlers();
+  }
+}
