@@ -1,0 +1,166 @@
+package dev.lookalike.server.cli;
+
+import dev.lookalike.avro.DeadLetter;
+import dev.lookalike.config.LookalikeConfig;
+import dev.lookalike.registry.RestSchemaRegistryClient;
+import dev.lookalike.serde.ConfluentAvroSerde;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code lookalike replay}: sends dead letters' original events back to the topic they came
+ * from, byte for byte, so what failed for a passing reason (a provider outage, a timeout) is
+ * processed again. Offsets are committed in a consumer group, so each dead letter is replayed
+ * once; replays that fail again become new dead letters, which a later run picks up.
+ */
+@Command(name = "replay", sortOptions = false, mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+    header = "Replay dead letters: send their original events back to their source topic.",
+    description = {
+        "",
+        "By default only retriable dead letters are replayed (provider outages, timeouts, 5xx); --all replays every one "
+            + "that kept its original bytes, --code limits to given reasons. Reads committed records up to the end "
+            + "of the topic as it was at start, in the consumer group <application.id>-replay.",
+        ""},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  lookalike replay",
+        "  lookalike replay --code PROVIDER_UNAVAILABLE --code FETCH_TIMEOUT",
+        "  lookalike replay --all --dry-run"})
+final class ReplayCommand implements Callable<Integer> {
+
+  private static final Duration POLL = Duration.ofMillis(500);
+
+  @ParentCommand
+  LookalikeCli root;
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ClientOptions client;
+
+  @Option(names = "--all", description = "Replay non-retriable dead letters too (e.g. after fixing a bug or a limit).")
+  boolean all;
+
+  @Option(names = "--code", paramLabel = "CODE", description = "Only dead letters with this error code; repeatable.")
+  List<String> codes;
+
+  @Option(names = "--dry-run", description = "Print what would be replayed; commit nothing, send nothing.")
+  boolean dryRun;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "60s",
+      description = "Give up after this long (default ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  record Tally(int replayed, int notRetriable, int noOriginal, int filtered) {
+    Tally add(Tally other) {
+      return new Tally(replayed + other.replayed, notRetriable + other.notRetriable, noOriginal + other.noOriginal,
+          filtered + other.filtered);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    LookalikeConfig config = client.load(root.env());
+    String topic = config.topicNames().deadLetter();
+    try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(config.schemaRegistryUrl());
+         KafkaConsumer<String, DeadLetter> consumer = new KafkaConsumer<>(consumerProps(config), new StringDeserializer(),
+             new ConfluentAvroSerde<>(registry, DeadLetter.class, false, false).deserializer());
+         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(config), new ByteArraySerializer(),
+             new ByteArraySerializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      Tally tally = new Tally(0, 0, 0, 0);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!caughtUp(consumer, ends)) {
+        if (System.nanoTime() > deadline) throw new IllegalStateException("timed out after " + DurationConverter.format(timeout));
+        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+        for (ConsumerRecord<String, DeadLetter> record : consumer.poll(POLL)) {
+          if (record.offset() >= ends.get(new TopicPartition(record.topic(), record.partition()))) continue;
+          tally = tally.add(replay(record, producer));
+          done.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+        }
+        if (!dryRun && !done.isEmpty()) {
+          producer.flush(); // sent before the dead letters count as done
+          consumer.commitSync(done);
+        }
+      }
+      spec.commandLine().getOut().printf("%d replayed, %d not retriable, %d without original bytes, %d filtered out%s%n",
+          tally.replayed, tally.notRetriable, tally.noOriginal, tally.filtered, dryRun ? " (dry run)" : "");
+      return ExitCode.OK;
+    }
+  }
+
+  private Tally replay(ConsumerRecord<String, DeadLetter> record, KafkaProducer<byte[], byte[]> producer) {
+    DeadLetter letter = record.value();
+    if (letter == null) return new Tally(0, 0, 0, 0);
+    if (codes != null && !codes.isEmpty() && !codes.contains(letter.getErrorCode())) return new Tally(0, 0, 0, 1);
+    if (!all && !letter.getRetriable()) return new Tally(0, 1, 0, 0);
+    if (letter.getOriginalValue() == null) return new Tally(0, 0, 1, 0);
+    if (dryRun) {
+      spec.commandLine().getOut().printf("would replay %s -> %s (%s)%n", letter.getKey(), letter.getSourceTopic(), letter.getErrorCode());
+      return new Tally(1, 0, 0, 0);
+    }
+    byte[] key = letter.getKey() == null ? null : letter.getKey().getBytes(StandardCharsets.UTF_8);
+    producer.send(new ProducerRecord<>(letter.getSourceTopic(), key, bytes(letter.getOriginalValue())));
+    return new Tally(1, 0, 0, 0);
+  }
+
+  private static boolean caughtUp(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
+    Set<TopicPartition> behind = new HashSet<>();
+    ends.forEach((tp, end) -> {
+      if (consumer.position(tp) < end) behind.add(tp);
+    });
+    return behind.isEmpty();
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    ByteBuffer copy = buffer.duplicate();
+    byte[] out = new byte[copy.remaining()];
+    copy.get(out);
+    return out;
+  }
+
+  private static Properties consumerProps(LookalikeConfig config) {
+    Properties props = ClientOptions.kafkaProperties(config, "lookalike-replay");
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, config.applicationId() + "-replay");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    return props;
+  }
+
+  private static Properties producerProps(LookalikeConfig config) {
+    Properties props = ClientOptions.kafkaProperties(config, "lookalike-replay");
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return props;
+  }
+}

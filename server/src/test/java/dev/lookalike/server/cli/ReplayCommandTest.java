@@ -1,0 +1,105 @@
+package dev.lookalike.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lookalike.avro.DeadLetter;
+import dev.lookalike.devstack.ApicurioRegistry;
+import dev.lookalike.devstack.EmbeddedKafka;
+import dev.lookalike.registry.RestSchemaRegistryClient;
+import dev.lookalike.serde.ConfluentAvroSerde;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Replaying dead letters: retriable ones go back to their source topic byte for byte, once. */
+class ReplayCommandTest {
+
+  private static EmbeddedKafka kafka;
+
+  @BeforeAll
+  static void start() {
+    kafka = EmbeddedKafka.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    kafka.close();
+  }
+
+  @Test
+  void retriableDeadLettersGoBackOnceAndTheRestStay() throws Exception {
+    String app = "replay-" + UUID.randomUUID().toString().substring(0, 8);
+    String deadLetters = app + ".dead-letter";
+    String source = app + ".uploaded";
+    kafka.createTopic(deadLetters, 2, Map.of());
+    kafka.createTopic(source, 2, Map.of());
+    String registryUrl = ApicurioRegistry.shared().ccompatUrl();
+    try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(registryUrl);
+         KafkaProducer<String, DeadLetter> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+             kafka.bootstrapServers()), new StringSerializer(), new ConfluentAvroSerde<>(registry, DeadLetter.class, false, true).serializer())) {
+      producer.send(new ProducerRecord<>(deadLetters, "a", letter(source, "a", "PROVIDER_UNAVAILABLE", true, "original-a"))).get();
+      producer.send(new ProducerRecord<>(deadLetters, "b", letter(source, "b", "UNDECODABLE_IMAGE", false, "original-b"))).get();
+      producer.send(new ProducerRecord<>(deadLetters, "c", letter(source, "c", "FETCH_TIMEOUT", true, null))).get();
+    }
+    Map<String, String> env = Map.of(
+        "LOOKALIKE_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+        "LOOKALIKE_SCHEMA_REGISTRY_URL", registryUrl,
+        "LOOKALIKE_APPLICATION_ID", app,
+        "LOOKALIKE_TOPIC_DEAD_LETTER", deadLetters);
+
+    CliRun dry = CliRun.withEnv(env, "replay", "--dry-run");
+    assertThat(dry.exitCode()).as(dry.err()).isZero();
+    assertThat(dry.out()).contains("would replay a", "1 replayed, 1 not retriable, 1 without original bytes").doesNotContain("would replay b");
+
+    CliRun first = CliRun.withEnv(env, "replay");
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    assertThat(first.out()).contains("1 replayed, 1 not retriable, 1 without original bytes");
+    assertThat(readAll(source)).containsExactly("a=original-a");
+
+    CliRun second = CliRun.withEnv(env, "replay", "--all");
+    assertThat(second.out()).as("each dead letter is handled once").contains("0 replayed");
+    assertThat(readAll(source)).containsExactly("a=original-a");
+  }
+
+  private static DeadLetter letter(String source, String key, String code, boolean retriable, String original) {
+    return DeadLetter.newBuilder().setSourceTopic(source).setSourcePartition(0).setSourceOffset(7).setKey(key)
+        .setErrorCode(code).setMessage("test").setRetriable(retriable)
+        .setOriginalValue(original == null ? null : ByteBuffer.wrap(original.getBytes(StandardCharsets.UTF_8)))
+        .setFailedAt(Instant.now()).build();
+  }
+
+  private static List<String> readAll(String topic) {
+    List<String> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        kafka.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      var ends = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          out.add(new String(r.key(), StandardCharsets.UTF_8) + "=" + new String(r.value(), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return out;
+  }
+}
