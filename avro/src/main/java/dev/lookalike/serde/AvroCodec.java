@@ -3,6 +3,7 @@ package dev.lookalike.serde;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
@@ -40,10 +41,15 @@ final class AvroCodec {
     /**
      * Decodes {@code data[offset..]} completely.
      *
-     * @throws IOException on truncated input, and on bytes left over after the datum, which
-     *                     means the writer used another schema than the one it claims
+     * @throws IOException on truncated input, on lengths or counts the input cannot back (checked
+     *                     by {@link AvroBounds} before Avro allocates what they claim), and on
+     *                     bytes left over after the datum, which means the writer used another
+     *                     schema than the one it claims
      */
     static <T> T decode(byte[] data, int offset, DatumReader<T> reader) throws IOException {
+        if (reader instanceof GenericDatumReader<?> generic) {
+            AvroBounds.check(generic.getSchema(), data, offset); // the writer's schema: no allocation bombs
+        }
         State state = STATE.get();
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, offset, data.length - offset, state.decoder);
         state.decoder = decoder;

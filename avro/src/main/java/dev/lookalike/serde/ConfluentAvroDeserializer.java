@@ -1,9 +1,11 @@
 package dev.lookalike.serde;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import dev.lookalike.registry.SchemaRegistryClient;
 import dev.lookalike.registry.SchemaRegistryException;
@@ -64,9 +66,16 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
         if (compatibility.getType() != SchemaCompatibilityType.COMPATIBLE) {
             throw new EventDecodingException(ErrorCode.SCHEMA_MISMATCH, schemaId, "Writer schema " + schemaId + " ("
                     + writerSchema.getFullName() + ") cannot be read as " + readerSchema.getFullName() + ": "
-                    + compatibility.getResult().getIncompatibilities(), null);
+                    + describe(compatibility.getResult().getIncompatibilities()), null);
         }
         return new SpecificDatumReader<>(writerSchema, readerSchema, specificData);
+    }
+
+    /** Each problem as type, place and detail: Avro's own toString repeats both whole schemas per problem. */
+    private static String describe(List<SchemaCompatibility.Incompatibility> incompatibilities) {
+        return incompatibilities.stream()
+                .map(i -> i.getType() + " at " + i.getLocation() + " (" + i.getMessage() + ")")
+                .collect(Collectors.joining("; "));
     }
 
     private Schema writerSchema(int schemaId) {

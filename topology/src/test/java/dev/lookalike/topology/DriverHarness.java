@@ -8,6 +8,7 @@ import dev.lookalike.avro.NearDuplicateDetected;
 import dev.lookalike.avro.Recommendations;
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.embedding.Embedder;
+import dev.lookalike.embedding.image.DecodeLimits;
 import dev.lookalike.embedding.image.DecodedImage;
 import dev.lookalike.embedding.image.ImageDecoder;
 import dev.lookalike.registry.InMemorySchemaRegistryClient;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -38,6 +40,7 @@ final class DriverHarness implements AutoCloseable {
   final AtomicInteger embedCalls = new AtomicInteger();
   private final TestInputTopic<String, ImageUploaded> uploads;
   private final TestInputTopic<String, byte[]> rawUploads;
+  private final TestInputTopic<byte[], byte[]> rawKeyedUploads;
   private final TestOutputTopic<String, NearDuplicateDetected> duplicates;
   private final TestOutputTopic<String, Recommendations> recommendations;
   private final TestOutputTopic<String, DeadLetter> deadLetters;
@@ -54,7 +57,9 @@ final class DriverHarness implements AutoCloseable {
     config = LookalikeConfig.of(values);
     topics = Topics.create(config, registry);
     List<Embedder> counting = embedders.stream().<Embedder>map(e -> new CountingEmbedder(e, embedCalls)).toList();
-    TopologyServices services = new TopologyServices(registry, counting, new ImageDecoder(), fetcher, Clock.systemUTC());
+    // The limits production gives its decoder (LookalikeService).
+    ImageDecoder decoder = new ImageDecoder(new DecodeLimits(config.imageMaxBytes(), config.imageMaxPixels()));
+    TopologyServices services = new TopologyServices(registry, counting, decoder, fetcher, Clock.systemUTC());
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -62,6 +67,7 @@ final class DriverHarness implements AutoCloseable {
     driver = new TopologyTestDriver(LookalikeTopology.build(config, topics, services, 1), props);
     uploads = driver.createInputTopic(topics.uploaded().name(), new StringSerializer(), topics.uploaded().valueSerde().serializer());
     rawUploads = driver.createInputTopic(topics.uploaded().name(), new StringSerializer(), new ByteArraySerializer());
+    rawKeyedUploads = driver.createInputTopic(topics.uploaded().name(), new ByteArraySerializer(), new ByteArraySerializer());
     duplicates = output(topics.nearDuplicates());
     recommendations = output(topics.recommendations());
     deadLetters = output(topics.deadLetter());
@@ -93,6 +99,11 @@ final class DriverHarness implements AutoCloseable {
     rawUploads.pipeInput(key, value);
   }
 
+  /** Key and value exactly as given, e.g. a key that is not UTF-8; a null value is a tombstone. */
+  void uploadRaw(byte[] key, byte[] value) {
+    rawKeyedUploads.pipeInput(key, value);
+  }
+
   void delete(String id) {
     uploads.pipeInput(id, null);
   }
@@ -111,6 +122,13 @@ final class DriverHarness implements AutoCloseable {
 
   List<KeyValue<String, ImageEmbedded>> embedded() {
     return embedded.readKeyValuesToList();
+  }
+
+  /** Reads and drops everything produced so far (changelogs and internal topics too), so the driver holds nothing. */
+  void drainAll() {
+    for (String topic : driver.producedTopicNames()) {
+      driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+    }
   }
 
   @Override

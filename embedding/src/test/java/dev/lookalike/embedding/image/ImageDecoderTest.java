@@ -123,6 +123,33 @@ class ImageDecoderTest {
     }
 
     @Test
+    void refusesAJpegWithMoreScansThanAnyEncoderWrites() throws IOException {
+        byte[] bomb = progressiveJpegWithExtraScans(512, ImageDecoder.MAX_JPEG_SCANS + 50);
+
+        long start = System.nanoTime();
+        ImageLoadException error = assertError(bomb, ImageErrorCode.UNDECODABLE_IMAGE);
+        assertThat(error.getMessage()).contains("more than " + ImageDecoder.MAX_JPEG_SCANS + " scans");
+        assertThat((System.nanoTime() - start) / 1_000_000).as("ms").isLessThan(500);
+    }
+
+    @Test
+    void decodesProgressiveJpegsWithTheirUsualScans() throws IOException {
+        byte[] progressive = progressiveJpegWithExtraScans(64, 0);
+
+        assertThat(decoder.decode(progressive).width()).isEqualTo(64);
+    }
+
+    @Test
+    void namesTheReaderMessageBehindTheGenericOne() {
+        // The PNG reader says "I/O error reading PNG header!" and keeps "Image width <= 0!" as the cause.
+        byte[] zeroWidth = PixelBomb.png(0, 10);
+
+        assertThat(assertError(zeroWidth, ImageErrorCode.UNDECODABLE_IMAGE).getMessage()).contains("Image width <= 0");
+        assertThat(assertError(Arrays.copyOf(TestImages.encode(quadrants, "bmp"), 100), ImageErrorCode.UNDECODABLE_IMAGE)
+                .getMessage()).contains("truncated");
+    }
+
+    @Test
     void refusesMoreBytesThanTheLimit() {
         ImageDecoder small = new ImageDecoder(new DecodeLimits(100, DecodeLimits.DEFAULT_MAX_PIXELS));
 
@@ -145,6 +172,37 @@ class ImageDecoderTest {
             return e;
         }
         throw new AssertionError("expected " + code);
+    }
+
+    /** A grey progressive JPEG plus {@code extra} empty refinement scans, each one more pass over every pixel. */
+    private static byte[] progressiveJpegWithExtraScans(int size, int extra) throws IOException {
+        var writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (var stream = new javax.imageio.stream.MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(stream);
+            var param = writer.getDefaultWriteParam();
+            param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+            writer.write(null, new javax.imageio.IIOImage(new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY), null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        byte[] jpeg = out.toByteArray();
+        int last = -1;
+        for (int i = 0; i < jpeg.length - 1; i++) {
+            if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == 0xDA) {
+                last = i;
+            }
+        }
+        byte[] scan = Arrays.copyOfRange(jpeg, last, last + 2 + (((jpeg[last + 2] & 0xFF) << 8) | (jpeg[last + 3] & 0xFF)));
+        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+        bomb.write(jpeg, 0, jpeg.length - 2);
+        for (int i = 0; i < extra; i++) {
+            bomb.write(scan);
+            bomb.write(0);
+        }
+        bomb.write(0xFF);
+        bomb.write(0xD9);
+        return bomb.toByteArray();
     }
 
     static BufferedImage quadrants() {

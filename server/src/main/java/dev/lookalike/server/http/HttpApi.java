@@ -69,6 +69,8 @@ public final class HttpApi implements AutoCloseable {
         files.location = Location.CLASSPATH;
       });
       cfg.routes.before(authenticator::check);
+      // A declared length over the limit is refused before the body is read (with Expect: 100-continue, before it is sent).
+      cfg.routes.before(ctx -> { if (ctx.req().getContentLengthLong() > cfg.http.maxRequestSize) throw new ApiException(413, "PAYLOAD_TOO_LARGE", "request body of " + ctx.req().getContentLengthLong() + " bytes is over " + cfg.http.maxRequestSize); });
       cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
       cfg.routes.get("/health/ready", ctx -> ready(ctx, api));
       cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
@@ -102,7 +104,11 @@ public final class HttpApi implements AutoCloseable {
           error(ctx, 404, "NOT_FOUND", "no route for " + ctx.method() + " " + ctx.path());
         }
       });
-      cfg.routes.error(413, ctx -> error(ctx, 413, "PAYLOAD_TOO_LARGE", "request body over " + cfg.http.maxRequestSize + " bytes"));
+      // Javalin's own refusals (a body over maxRequestSize...) in our shape; an error(413) mapper would also overwrite our
+      // precise 413s (IMAGE_TOO_LARGE, TOO_MANY_PIXELS).
+      cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
+          e.getStatus() == 413 ? "PAYLOAD_TOO_LARGE" : HttpStatus.forStatus(e.getStatus()).name(),
+          e.getStatus() == 413 ? "request body over " + cfg.http.maxRequestSize + " bytes" : e.getMessage()));
       cfg.routes.error(405, ctx -> error(ctx, 405, "METHOD_NOT_ALLOWED", ctx.method() + " is not allowed on " + ctx.path()));
     });
     app.start();

@@ -29,6 +29,8 @@ final class SearchRoutes {
   void search(Context ctx) {
     long start = System.nanoTime();
     SearchRequest request = parse(ctx.bodyAsBytes());
+    if (request == null) throw ApiException.badRequest("the body must be a JSON object, not null"); // else a 500
+    if (request.filter() != null && (request.filter().tags() != null && request.filter().tags().contains(null) || request.filter().attributes() != null && request.filter().attributes().containsValue(null))) throw ApiException.badRequest("filter tags and attribute values must not be null");
     if (request.operatorCount() != 1) throw ApiException.badRequest("give exactly one of nearImage, nearText, nearVector, nearObject");
     VectorConfig vector = api.vector(request.targetVector());
     int limit = Requests.checkLimit(request.limitOrDefault());

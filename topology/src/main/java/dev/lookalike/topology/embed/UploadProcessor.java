@@ -125,7 +125,9 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
 
   private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String key, String code, String message,
                           boolean retriable) {
-    log.info("dead letter {} for key {} at {}-{}@{}: {}", code, key, source.topic(), source.partition(), source.offset(), message);
+    // The key is the sender's: a 100 KB one should not become a 100 KB log line.
+    String shownKey = key == null || key.length() <= 200 ? key : key.substring(0, 200) + "... (" + key.length() + " chars)";
+    log.info("dead letter {} for key {} at {}-{}@{}: {}", code, shownKey, source.topic(), source.partition(), source.offset(), message);
     DeadLetter letter = DeadLetters.of(source, key, code, message, retriable, record.value(), services.clock());
     context.forward(record.withKey(key).<SpecificRecord>withValue(letter), Names.DEAD_LETTER_SINK);
   }
