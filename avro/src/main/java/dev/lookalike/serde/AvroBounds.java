@@ -17,7 +17,7 @@ import org.apache.avro.Schema;
  * must exist, nesting stays shallow and no byte is left over; so the decode that follows
  * allocates in proportion to the input.
  */
-final class AvroBounds {
+public final class AvroBounds {
     /** Deeper nesting only comes from recursive schemas, and would exhaust the stack. */
     static final int MAX_DEPTH = 64;
     /** Items that take no bytes (null, empty records) allowed per block beyond the bytes left. */
@@ -34,7 +34,7 @@ final class AvroBounds {
     }
 
     /** @throws IOException naming the first claim the data cannot back */
-    static void check(Schema writer, byte[] data, int offset) throws IOException {
+    public static void check(Schema writer, byte[] data, int offset) throws IOException {
         AvroBounds bounds = new AvroBounds(data, offset);
         bounds.walk(writer, 0);
         if (bounds.pos != data.length) {

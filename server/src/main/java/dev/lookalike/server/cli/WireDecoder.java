@@ -5,6 +5,7 @@ import dev.lookalike.serde.ConfluentWireFormat;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import dev.lookalike.serde.AvroBounds;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.DecoderFactory;
 
@@ -30,6 +31,8 @@ final class WireDecoder {
     int schemaId = ConfluentWireFormat.schemaId(data);
     GenericDatumReader<Object> reader = readers.computeIfAbsent(schemaId, id -> new GenericDatumReader<>(registry.getById(id)));
     int offset = ConfluentWireFormat.HEADER_SIZE;
+    // A hostile record could claim gigabytes; check every length against the bytes first.
+    AvroBounds.check(reader.getSchema(), data, offset);
     return reader.read(null, DecoderFactory.get().binaryDecoder(data, offset, data.length - offset, null));
   }
 }

@@ -63,6 +63,7 @@ public final class HttpApi implements AutoCloseable {
       // Base64 images are about 4/3 of their size, plus the JSON around them.
       cfg.http.maxRequestSize = config.imageMaxBytes() * 4L / 3 + 64 * 1024;
       cfg.startup.showJavalinBanner = false;
+      cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
       cfg.staticFiles.add(files -> {
         files.hostedPath = "/";
         files.directory = "/web";

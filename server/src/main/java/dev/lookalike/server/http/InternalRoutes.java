@@ -1,5 +1,6 @@
 package dev.lookalike.server.http;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lookalike.avro.internal.ImageStatus;
 import dev.lookalike.avro.internal.VectorEntry;
@@ -19,7 +20,7 @@ import org.apache.avro.specific.SpecificRecord;
  */
 final class InternalRoutes {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final Api api;
 
@@ -37,7 +38,15 @@ final class InternalRoutes {
   }
 
   void knn(Context ctx) throws java.io.IOException {
-    KnnRequest request = JSON.readValue(ctx.bodyAsBytes(), KnnRequest.class);
+    KnnRequest request;
+    try {
+      request = JSON.readValue(ctx.bodyAsBytes(), KnnRequest.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+      throw ApiException.badRequest("malformed internal k-NN request");
+    }
+    if (request == null || request.store() == null || request.vector() == null || request.filter() == null || request.partitions() == null) {
+      throw ApiException.badRequest("malformed internal k-NN request");
+    }
     List<ScoredImage> hits = api.cluster().local()
         .search(request.store(), request.vector(), request.filter(), request.k(), request.partitions());
     ctx.contentType("application/json").result(JSON.writeValueAsBytes(new KnnRequest.Response(hits)));

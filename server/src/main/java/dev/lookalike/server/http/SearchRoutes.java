@@ -16,7 +16,9 @@ import java.util.Map;
 /** {@code POST /v1/search}: nearImage, nearVector or nearObject, with a filter and a limit. */
 final class SearchRoutes {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  // Strict: a typo in a field name, or text after the JSON, is an error the client should see.
+  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final Api api;
   private final QueryVectors vectors;

@@ -149,6 +149,16 @@ class SeedEndpointsTest {
     assertThat(VectorMath.dot(expected, expected)).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
   }
 
+  @Test
+  void trailingGarbageAndMalformedInternalRequestsAre400NotAcceptedOr500() throws Exception {
+    assertSeedError(post("/images/embeddings", "application/json", "{\"input\":[]} trailing"), 400, "InvalidRequest");
+    HttpResponse<String> search = post("/v1/search", "application/json", "{\"nearVector\":{\"vector\":[1]}} {}");
+    assertThat(search.statusCode()).isEqualTo(400);
+    HttpResponse<String> internal = post("/internal/v1/knn", "application/json", "{\"bogus\":1}");
+    assertThat(internal.statusCode()).as(internal.body()).isEqualTo(400);
+    assertThat(JSON.readTree(internal.body()).path("error").path("code").asText()).isEqualTo("BAD_REQUEST");
+  }
+
   private static void assertSeedError(HttpResponse<String> response, int status, String code) throws Exception {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     assertThat(JSON.readTree(response.body()).path("error").path("code").asText()).isEqualTo(code);
