@@ -1,5 +1,9 @@
 package dev.lookalike.embedding.onnx;
 
+import static dev.lookalike.embedding.onnx.OnnxModelInfo.describe;
+import static dev.lookalike.embedding.onnx.OnnxModelInfo.sha256;
+import static dev.lookalike.embedding.onnx.OnnxModelInfo.shapeText;
+
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.NodeInfo;
@@ -15,28 +19,20 @@ import dev.lookalike.embedding.Vectors;
 import dev.lookalike.embedding.onnx.OnnxTextModelConfig.Padding;
 import dev.lookalike.embedding.onnx.OnnxTextModelConfig.TokenIdType;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -497,45 +493,5 @@ public final class OnnxTextEncoder implements AutoCloseable {
 
     private static String preview(String text) {
         return text.length() <= 60 ? "'" + text + "'" : "'" + text.substring(0, 57) + "...'";
-    }
-
-    private static String describe(Map<String, NodeInfo> nodes) {
-        return nodes.values().stream().map(node -> {
-            ValueInfo info = node.getInfo();
-            if (info instanceof TensorInfo tensor) {
-                return node.getName() + " " + tensor.type + shapeText(tensor.getShape());
-            }
-            return node.getName() + " " + info;
-        }).collect(Collectors.joining(", ", "[", "]"));
-    }
-
-    private static String shapeText(long[] shape) {
-        StringBuilder text = new StringBuilder("[");
-        for (int i = 0; i < shape.length; i++) {
-            text.append(i == 0 ? "" : ",").append(shape[i] > 0 ? Long.toString(shape[i]) : "?");
-        }
-        return text.append(']').toString();
-    }
-
-    private static String sha256(Path file) {
-        MessageDigest digest = digest();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(digest().digest(bytes));
-    }
-
-    private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
     }
 }
