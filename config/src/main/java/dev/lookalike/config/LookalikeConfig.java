@@ -65,6 +65,7 @@ public final class LookalikeConfig extends AbstractConfig {
   public static final String RATE_BURST = "auth.rate.limit.burst";
   public static final String HTTP_MAX_CONCURRENT_EMBEDS = "http.max.concurrent.embeds";
   public static final String HTTP_MAX_CONCURRENT_FETCHES = "http.max.concurrent.fetches";
+  public static final String LOG_LEVEL = "log.level";
 
   public static final ConfigDef CONFIG_DEF = new ConfigDef()
       .define(APPLICATION_ID, Type.STRING, "lookalike", Importance.HIGH,
@@ -126,7 +127,10 @@ public final class LookalikeConfig extends AbstractConfig {
       .define(HTTP_MAX_CONCURRENT_EMBEDS, Type.INT, 0, Range.atLeast(0), Importance.LOW,
           "Query images decoded and embedded at once for HTTP requests (0: the number of cores); others wait briefly, then 503.")
       .define(HTTP_MAX_CONCURRENT_FETCHES, Type.INT, 16, Range.atLeast(1), Importance.LOW,
-          "Image URLs fetched at once for HTTP requests; others wait briefly, then 503.");
+          "Image URLs fetched at once for HTTP requests; others wait briefly, then 503.")
+      .define(LOG_LEVEL, Type.STRING, "INFO",
+          ConfigDef.CaseInsensitiveValidString.in("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF"), Importance.LOW,
+          "Log level of the service's own loggers (dev.lookalike), applied at startup; other libraries log at WARN.");
 
   private final Map<String, VectorConfig> vectors;
 
@@ -233,6 +237,7 @@ public final class LookalikeConfig extends AbstractConfig {
     return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
   }
   public int httpMaxConcurrentFetches() { return getInt(HTTP_MAX_CONCURRENT_FETCHES); }
+  public String logLevel() { return getString(LOG_LEVEL).toUpperCase(java.util.Locale.ROOT); }
   public int imageMaxBytes() { return getInt(IMAGE_MAX_BYTES); }
   public long imageMaxPixels() { return getLong(IMAGE_MAX_PIXELS); }
   public long fetchConnectTimeoutMs() { return getLong(FETCH_CONNECT_TIMEOUT_MS); }

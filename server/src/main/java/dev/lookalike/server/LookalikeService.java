@@ -20,7 +20,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Lookalike instance: the Kafka Streams topology and the HTTP API over its state. N instances
@@ -52,12 +55,14 @@ public final class LookalikeService implements AutoCloseable {
 
   /** Creates topics, starts Kafka Streams and the HTTP server; returns once HTTP is listening. */
   public static LookalikeService start(LookalikeConfig config) {
+    applyLogLevel(config.logLevel());
     RestSchemaRegistryClient registry = new RestSchemaRegistryClient(config.schemaRegistryUrl());
     Topics topics = Topics.create(config, registry);
     List<Embedder> embedders = Embedders.create(config);
     ImageDecoder decoder = new ImageDecoder(new DecodeLimits(config.imageMaxBytes(), config.imageMaxPixels()));
     ImageFetcher fetcher = new ImageFetcher(fetcherConfig(config));
-    TopologyServices services = new TopologyServices(registry, embedders, decoder, url -> fetcher.fetch(url).bytes(), Clock.systemUTC());
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    TopologyServices services = new TopologyServices(registry, embedders, decoder, url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), meters);
     ApiKeys keys = ApiKeys.parse(config.apiKeys());
     HttpApi http = HttpApi.start(config, services, fetcher, keys);
     LookalikeStreams streams;
@@ -75,6 +80,13 @@ public final class LookalikeService implements AutoCloseable {
         config.queryTimeoutMs());
     http.attach(cluster, streams);
     return new LookalikeService(config, registry, fetcher, embedders, http, streams, cluster, peers);
+  }
+
+  /** log.level for the service's own loggers (dev.lookalike); a no-op unless Logback is the SLF4J backend. */
+  static void applyLogLevel(String level) {
+    if (LoggerFactory.getLogger("dev.lookalike") instanceof ch.qos.logback.classic.Logger logger) {
+      logger.setLevel(ch.qos.logback.classic.Level.toLevel(level, ch.qos.logback.classic.Level.INFO));
+    }
   }
 
   static FetcherConfig fetcherConfig(LookalikeConfig config) {

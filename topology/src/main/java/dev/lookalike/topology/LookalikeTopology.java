@@ -6,6 +6,7 @@ import dev.lookalike.avro.internal.ContentCacheEntry;
 import dev.lookalike.avro.internal.DeletedImage;
 import dev.lookalike.avro.internal.ImageStatus;
 import dev.lookalike.avro.internal.NeighborState;
+import dev.lookalike.avro.internal.Thumbnail;
 import dev.lookalike.avro.internal.VectorEntry;
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.config.VectorConfig;
@@ -18,6 +19,7 @@ import dev.lookalike.topology.match.EmbeddedProcessor;
 import dev.lookalike.topology.match.MatchProcessor;
 import dev.lookalike.topology.match.MulticastPartitioner;
 import dev.lookalike.topology.match.PartialsProcessor;
+import dev.lookalike.topology.metrics.TopologyMetrics;
 import dev.lookalike.topology.store.ExactScanIndex;
 import dev.lookalike.topology.store.VectorStoreSupplier;
 import java.util.ArrayList;
@@ -39,7 +41,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * images.uploaded --&gt; upload-processor --(by content hash)--&gt; content-processor
- *                          ^   [image-status]                     [content-cache]
+ *                          ^   [image-status]           [content-cache, content-thumbnails]
  *                          |                                            |
  *   content-result-processor &lt;------(back to the upload's partition)---+
  *         |
@@ -61,10 +63,11 @@ public final class LookalikeTopology {
    */
   public static Topology build(LookalikeConfig config, Topics topics, TopologyServices services, int matchPartitions) {
     checkEmbedders(config, services);
+    TopologyMetrics metrics = new TopologyMetrics(services.meters());
     Topology topology = new Topology();
-    addEmbedStage(topology, config, topics, services);
-    addMatchStage(topology, config, topics, services, matchPartitions);
-    addSinks(topology, topics);
+    addEmbedStage(topology, config, topics, services, metrics);
+    addMatchStage(topology, config, topics, services, matchPartitions, metrics);
+    addSinks(topology, topics, metrics);
     return topology;
   }
 
@@ -77,31 +80,35 @@ public final class LookalikeTopology {
     }
   }
 
-  private static void addEmbedStage(Topology topology, LookalikeConfig config, Topics topics, TopologyServices services) {
+  private static void addEmbedStage(Topology topology, LookalikeConfig config, Topics topics, TopologyServices services,
+                                    TopologyMetrics metrics) {
     Deserializer<ImageUploaded> uploads = topics.uploaded().valueSerde().deserializer();
-    topology.addSource(Names.UPLOADS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.uploaded().name());
+    topology.addSource(Names.UPLOADS_SOURCE, new ByteArrayDeserializer(), in(metrics, topics.uploaded(), new ByteArrayDeserializer()),
+        topics.uploaded().name());
     topology.addProcessor(Names.UPLOAD_PROCESSOR, () -> new UploadProcessor(services, uploads, config.imageMaxBytes()), Names.UPLOADS_SOURCE);
-    topology.addSource(Names.CONTENT_RESULTS_SOURCE, new StringDeserializer(), topics.contentResults().valueSerde().deserializer(),
+    topology.addSource(Names.CONTENT_RESULTS_SOURCE, new StringDeserializer(), in(metrics, topics.contentResults()),
         topics.contentResults().name());
     topology.addProcessor(Names.CONTENT_RESULT_PROCESSOR, () -> new ContentResultProcessor(services), Names.CONTENT_RESULTS_SOURCE);
     topology.addStateStore(keyValueStore(Names.IMAGE_STATUS_STORE, ImageStatus.class), Names.UPLOAD_PROCESSOR, Names.CONTENT_RESULT_PROCESSOR);
 
-    topology.addSource(Names.CONTENT_REQUESTS_SOURCE, new StringDeserializer(), topics.contentRequests().valueSerde().deserializer(),
+    topology.addSource(Names.CONTENT_REQUESTS_SOURCE, new StringDeserializer(), in(metrics, topics.contentRequests()),
         topics.contentRequests().name());
-    topology.addProcessor(Names.CONTENT_PROCESSOR, () -> new ContentProcessor(services, uploads), Names.CONTENT_REQUESTS_SOURCE);
+    topology.addProcessor(Names.CONTENT_PROCESSOR, () -> new ContentProcessor(services, uploads, metrics), Names.CONTENT_REQUESTS_SOURCE);
     topology.addStateStore(keyValueStore(Names.CONTENT_CACHE_STORE, ContentCacheEntry.class), Names.CONTENT_PROCESSOR);
+    topology.addStateStore(keyValueStore(Names.CONTENT_THUMBNAILS_STORE, Thumbnail.class), Names.CONTENT_PROCESSOR);
   }
 
   private static void addMatchStage(Topology topology, LookalikeConfig config, Topics topics, TopologyServices services,
-                                    int matchPartitions) {
+                                    int matchPartitions, TopologyMetrics metrics) {
     List<VectorConfig> vectors = config.vectors();
     Deserializer<ImageEmbedded> embedded = topics.embedded().valueSerde().deserializer();
-    topology.addSource(Names.EMBEDDED_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.embedded().name());
+    topology.addSource(Names.EMBEDDED_SOURCE, new StringDeserializer(), in(metrics, topics.embedded(), new ByteArrayDeserializer()),
+        topics.embedded().name());
     topology.addProcessor(Names.EMBEDDED_PROCESSOR,
         () -> new EmbeddedProcessor(vectors, embedded, matchPartitions, services.clock()), Names.EMBEDDED_SOURCE);
-    topology.addSource(Names.MATCH_SOURCE, new StringDeserializer(), topics.match().valueSerde().deserializer(), topics.match().name());
+    topology.addSource(Names.MATCH_SOURCE, new StringDeserializer(), in(metrics, topics.match()), topics.match().name());
     topology.addProcessor(Names.MATCH_PROCESSOR, () -> new MatchProcessor(vectors, services.clock()), Names.MATCH_SOURCE);
-    topology.addSource(Names.PARTIALS_SOURCE, new StringDeserializer(), topics.matchPartials().valueSerde().deserializer(),
+    topology.addSource(Names.PARTIALS_SOURCE, new StringDeserializer(), in(metrics, topics.matchPartials()),
         topics.matchPartials().name());
     topology.addProcessor(Names.PARTIALS_PROCESSOR, () -> new PartialsProcessor(vectors, services.clock()), Names.PARTIALS_SOURCE);
 
@@ -120,23 +127,37 @@ public final class LookalikeTopology {
     }
   }
 
-  private static void addSinks(Topology topology, Topics topics) {
+  /** The topic's value deserializer, counting records in ({@code lookalike_events_in_total}). */
+  private static <V> Deserializer<V> in(TopologyMetrics metrics, Topic<?, V> topic) {
+    return in(metrics, topic, topic.valueSerde().deserializer());
+  }
+
+  private static <V> Deserializer<V> in(TopologyMetrics metrics, Topic<?, ?> topic, Deserializer<V> deserializer) {
+    return metrics.countingIn(topic.name(), deserializer);
+  }
+
+  /** The topic's value serializer, counting records out ({@code lookalike_events_out_total}). */
+  private static <V> org.apache.kafka.common.serialization.Serializer<V> out(TopologyMetrics metrics, Topic<?, V> topic) {
+    return metrics.countingOut(topic.name(), topic.valueSerde().serializer());
+  }
+
+  private static void addSinks(Topology topology, Topics topics, TopologyMetrics metrics) {
     StringSerializer keys = new StringSerializer();
     topology.addSink(Names.CONTENT_REQUESTS_SINK, topics.contentRequests().name(), keys,
-        topics.contentRequests().valueSerde().serializer(), Names.UPLOAD_PROCESSOR);
+        out(metrics, topics.contentRequests()), Names.UPLOAD_PROCESSOR);
     topology.addSink(Names.CONTENT_RESULTS_SINK, topics.contentResults().name(), keys,
-        topics.contentResults().valueSerde().serializer(), new SourcePartitioner(), Names.CONTENT_PROCESSOR);
-    topology.addSink(Names.EMBEDDED_SINK, topics.embedded().name(), keys, topics.embedded().valueSerde().serializer(),
+        out(metrics, topics.contentResults()), new SourcePartitioner(), Names.CONTENT_PROCESSOR);
+    topology.addSink(Names.EMBEDDED_SINK, topics.embedded().name(), keys, out(metrics, topics.embedded()),
         Names.UPLOAD_PROCESSOR, Names.CONTENT_RESULT_PROCESSOR);
-    topology.addSink(Names.MATCH_SINK, topics.match().name(), keys, topics.match().valueSerde().serializer(),
+    topology.addSink(Names.MATCH_SINK, topics.match().name(), keys, out(metrics, topics.match()),
         new MulticastPartitioner(), Names.EMBEDDED_PROCESSOR, Names.MATCH_PROCESSOR);
-    topology.addSink(Names.PARTIALS_SINK, topics.matchPartials().name(), keys, topics.matchPartials().valueSerde().serializer(),
+    topology.addSink(Names.PARTIALS_SINK, topics.matchPartials().name(), keys, out(metrics, topics.matchPartials()),
         Names.MATCH_PROCESSOR);
     topology.addSink(Names.NEAR_DUPLICATES_SINK, topics.nearDuplicates().name(), keys,
-        topics.nearDuplicates().valueSerde().serializer(), Names.MATCH_PROCESSOR, Names.PARTIALS_PROCESSOR);
+        out(metrics, topics.nearDuplicates()), Names.MATCH_PROCESSOR, Names.PARTIALS_PROCESSOR);
     topology.addSink(Names.RECOMMENDATIONS_SINK, topics.recommendations().name(), keys,
-        topics.recommendations().valueSerde().serializer(), Names.EMBEDDED_PROCESSOR, Names.MATCH_PROCESSOR, Names.PARTIALS_PROCESSOR);
-    topology.addSink(Names.DEAD_LETTER_SINK, topics.deadLetter().name(), keys, topics.deadLetter().valueSerde().serializer(),
+        out(metrics, topics.recommendations()), Names.EMBEDDED_PROCESSOR, Names.MATCH_PROCESSOR, Names.PARTIALS_PROCESSOR);
+    topology.addSink(Names.DEAD_LETTER_SINK, topics.deadLetter().name(), keys, metrics.countingDeadLetters(topics.deadLetter().name(), topics.deadLetter().valueSerde().serializer()),
         Names.UPLOAD_PROCESSOR, Names.CONTENT_RESULT_PROCESSOR, Names.EMBEDDED_PROCESSOR);
   }
 
@@ -156,7 +177,7 @@ public final class LookalikeTopology {
 
   /** Every state store name, for interactive queries and operations. */
   public static List<String> storeNames(LookalikeConfig config) {
-    List<String> names = new ArrayList<>(List.of(Names.IMAGE_STATUS_STORE, Names.CONTENT_CACHE_STORE));
+    List<String> names = new ArrayList<>(List.of(Names.IMAGE_STATUS_STORE, Names.CONTENT_CACHE_STORE, Names.CONTENT_THUMBNAILS_STORE));
     for (VectorConfig v : config.vectors()) {
       names.add(Names.vectorStore(v.name()));
       names.add(Names.neighborStore(v.name()));

@@ -19,6 +19,8 @@ public final class Names {
   public static final String CONTENT_REQUESTS_SOURCE = "content-requests-source";
   public static final String CONTENT_PROCESSOR = "content-processor";
   public static final String CONTENT_CACHE_STORE = "content-cache";
+  /** Thumbnails by content hash, next to the content cache: made once per distinct content. */
+  public static final String CONTENT_THUMBNAILS_STORE = "content-thumbnails";
 
   // Match stage, partitioned by image id.
   public static final String EMBEDDED_SOURCE = "embedded-source";

@@ -47,6 +47,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The production topology, exactly-once, on 3 brokers with replication factor 3 and
@@ -83,7 +84,7 @@ class BrokerFailureIntegrationTest {
       Topics topics = Topics.create(config, registry);
       new TopicProvisioner(config, topics).ensure(cluster.admin()); // readers attach before the service starts
       TopologyServices services = new TopologyServices(registry, List.of(new PerceptualEmbedder()), new ImageDecoder(),
-          url -> { throw new AssertionError("the workload has inline images only: " + url); }, Clock.systemUTC());
+          url -> { throw new AssertionError("the workload has inline images only: " + url); }, Clock.systemUTC(), new SimpleMeterRegistry());
 
       long t0 = System.nanoTime();
       try (LookalikeStreams service = LookalikeStreams.start(config, topics, services, null);

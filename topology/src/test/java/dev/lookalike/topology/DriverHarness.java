@@ -30,6 +30,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The production topology in a TopologyTestDriver, with the in-memory registry and real embedders. */
 final class DriverHarness implements AutoCloseable {
@@ -46,6 +47,7 @@ final class DriverHarness implements AutoCloseable {
   private final TestOutputTopic<String, DeadLetter> deadLetters;
   private final TestOutputTopic<String, ImageEmbedded> embedded;
   final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   DriverHarness(Path stateDir, Embedder embedder, Map<String, Object> overrides, UrlFetcher fetcher) {
     this(stateDir, List.of(embedder), overrides, fetcher);
@@ -59,7 +61,7 @@ final class DriverHarness implements AutoCloseable {
     List<Embedder> counting = embedders.stream().<Embedder>map(e -> new CountingEmbedder(e, embedCalls)).toList();
     // The limits production gives its decoder (LookalikeService).
     ImageDecoder decoder = new ImageDecoder(new DecodeLimits(config.imageMaxBytes(), config.imageMaxPixels()));
-    TopologyServices services = new TopologyServices(registry, counting, decoder, fetcher, Clock.systemUTC());
+    TopologyServices services = new TopologyServices(registry, counting, decoder, fetcher, Clock.systemUTC(), meters);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The whole topology on a real in-process KRaft broker and the real Apicurio registry: the exact
@@ -146,7 +147,7 @@ class EndToEndIntegrationTest {
          KafkaConsumer<String, Recommendations> recommendations = consumer(topics.recommendations(), onlyNew)) {
       for (LookalikeConfig instance : instances) {
         TopologyServices services = new TopologyServices(registry, List.of(new PerceptualEmbedder()), new ImageDecoder(),
-            url -> fetcher.fetch(url).bytes(), Clock.systemUTC());
+            url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), new SimpleMeterRegistry());
         running.add(LookalikeStreams.start(instance, topics, services, null));
       }
       for (LookalikeStreams streams : running) {

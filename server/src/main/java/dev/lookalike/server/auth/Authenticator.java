@@ -40,9 +40,10 @@ public final class Authenticator {
     ctx.attribute(TENANT_ATTRIBUTE, caller.get().tenant());
   }
 
-  /** Health must answer load balancers without a key; the page itself holds no data. */
+  /** Health must answer load balancers without a key; the page and the API description hold no data. */
   private static boolean isOpen(String path) {
-    return path.equals("/health/live") || path.equals("/health/ready") || path.equals("/") || path.equals("/index.html");
+    return path.equals("/health/live") || path.equals("/health/ready") || path.equals("/") || path.equals("/index.html")
+        || path.equals("/openapi.yaml") || path.equals("/openapi.json");
   }
 
   static String presentedKey(Context ctx) {

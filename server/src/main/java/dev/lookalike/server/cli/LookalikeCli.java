@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         ""},
     synopsisSubcommandLabel = "COMMAND",
     commandListHeading = "%nCommands:%n",
-    subcommands = {RunCommand.class, DevCommand.class, ProduceCommand.class, TailCommand.class, ReplayCommand.class,
+    subcommands = {RunCommand.class, DevCommand.class, ProduceCommand.class, TailCommand.class, ReplayCommand.class, SearchCommand.class,
         ModelsCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%n",
     footer = {

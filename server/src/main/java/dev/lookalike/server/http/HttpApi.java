@@ -49,7 +49,9 @@ public final class HttpApi implements AutoCloseable {
     Authenticator authenticator = new Authenticator(keys,
         new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), System::nanoTime));
     Api api = new Api(config);
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // One registry for the topology's meters and ours: the service passes its Prometheus registry in the services.
+    PrometheusMeterRegistry metrics = services.meters() instanceof PrometheusMeterRegistry shared ? shared
+        : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
     ImageRoutes images = new ImageRoutes(api);
     QueryVectors queryVectors = new QueryVectors(services, fetcher,
@@ -69,6 +71,8 @@ public final class HttpApi implements AutoCloseable {
         files.directory = "/web";
         files.location = Location.CLASSPATH;
       });
+      cfg.routes.before(HttpMetrics::start);
+      cfg.routes.after(ctx -> HttpMetrics.record(metrics, ctx));
       cfg.routes.before(authenticator::check);
       // A declared length over the limit is refused before the body is read (with Expect: 100-continue, before it is sent).
       cfg.routes.before(ctx -> { if (ctx.req().getContentLengthLong() > cfg.http.maxRequestSize) throw new ApiException(413, "PAYLOAD_TOO_LARGE", "request body of " + ctx.req().getContentLengthLong() + " bytes is over " + cfg.http.maxRequestSize); });
@@ -78,12 +82,15 @@ public final class HttpApi implements AutoCloseable {
       cfg.routes.get("/v1/images/{id}", images::get);
       cfg.routes.get("/v1/images/{id}/duplicates", images::duplicates);
       cfg.routes.get("/v1/images/{id}/similar", images::similar);
+      cfg.routes.get("/v1/images/{id}/thumbnail", new PageRoutes(api, services.embeddersByName())::thumbnail);
+      cfg.routes.get("/v1/vectors", new PageRoutes(api, services.embeddersByName())::vectors);
       cfg.routes.post("/v1/search", search::search);
       cfg.routes.post("/v1/search/image", search::searchByUpload);
       cfg.routes.post("/computervision/retrieval:vectorizeImage", seeds::vectorizeImage);
       cfg.routes.post("/computervision/retrieval:vectorizeText", seeds::vectorizeText);
       cfg.routes.post("/images/embeddings", seeds::imageEmbeddings);
       cfg.routes.post("/api/ai/embeddings", seeds::coreVizEmbeddings);
+      OpenApiRoutes.register(cfg.routes); // GET /openapi.yaml, /openapi.json
       cfg.routes.get("/internal/v1/stores/{store}/keys/{key}", internal::lookup);
       cfg.routes.post("/internal/v1/knn", internal::knn);
       cfg.routes.exception(ApiException.class, (e, ctx) -> {

@@ -3,6 +3,7 @@ package dev.lookalike.server.http;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lookalike.avro.internal.ImageStatus;
+import dev.lookalike.avro.internal.Thumbnail;
 import dev.lookalike.avro.internal.VectorEntry;
 import dev.lookalike.serde.AvroBinarySerde;
 import dev.lookalike.server.query.KnnRequest;
@@ -55,6 +56,7 @@ final class InternalRoutes {
   @SuppressWarnings("unchecked")
   private static byte[] serialize(String store, SpecificRecord value) {
     if (store.equals(Names.IMAGE_STATUS_STORE)) return AvroBinarySerde.of(ImageStatus.class).serialize(store, (ImageStatus) value);
+    if (store.equals(Names.CONTENT_THUMBNAILS_STORE)) return AvroBinarySerde.of(Thumbnail.class).serialize(store, (Thumbnail) value);
     return AvroBinarySerde.of(VectorEntry.class).serialize(store, (VectorEntry) value);
   }
 }

@@ -5,6 +5,7 @@ import dev.lookalike.embedding.image.DecodedImage;
 import dev.lookalike.embedding.image.ImageFetcher;
 import dev.lookalike.embedding.image.ImageLoadException;
 import dev.lookalike.topology.TopologyServices;
+import dev.lookalike.topology.metrics.TopologyMetrics;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ final class QueryVectors {
 
   private final Map<String, Embedder> embedders;
   private final TopologyServices services;
+  private final TopologyMetrics metrics;
   private final ImageFetcher fetcher;
   private final Bulkhead embedding;
   private final Bulkhead fetching;
@@ -21,6 +23,7 @@ final class QueryVectors {
   QueryVectors(TopologyServices services, ImageFetcher fetcher, Bulkhead embedding, Bulkhead fetching) {
     this.embedders = services.embeddersByName();
     this.services = services;
+    this.metrics = new TopologyMetrics(services.meters());
     this.fetcher = fetcher;
     this.embedding = embedding;
     this.fetching = fetching;
@@ -58,7 +61,7 @@ final class QueryVectors {
       } catch (ImageLoadException e) {
         throw toApi(e);
       }
-      return embedders.get(vectorName).embed(image);
+      return metrics.embedding(vectorName, TopologyMetrics.QUERY).record(() -> embedders.get(vectorName).embed(image));
     });
   }
 

@@ -2,6 +2,7 @@ package dev.lookalike.server.query;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lookalike.avro.internal.ImageStatus;
+import dev.lookalike.avro.internal.Thumbnail;
 import dev.lookalike.avro.internal.VectorEntry;
 import dev.lookalike.serde.AvroBinarySerde;
 import dev.lookalike.topology.Names;
@@ -74,6 +75,11 @@ public final class ClusterQueries implements AutoCloseable {
 
   public Optional<ImageStatus> status(String imageId) {
     return lookup(Names.IMAGE_STATUS_STORE, imageId, ImageStatus.class);
+  }
+
+  /** The thumbnail of a distinct content, from the content stage's store (partitioned by content hash). */
+  public Optional<Thumbnail> thumbnail(String contentHash) {
+    return lookup(Names.CONTENT_THUMBNAILS_STORE, contentHash, Thumbnail.class);
   }
 
   private <V extends SpecificRecord> Optional<V> lookup(String store, String key, Class<V> type) {

@@ -29,6 +29,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** With keys configured, every endpoint but health needs one, in any of the hosted APIs' header forms. */
 class AuthTest {
@@ -48,7 +49,7 @@ class AuthTest {
         LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(KEY) + ":acme," + ApiKeysTest.hash("other") + ":globex"));
     fetcher = new ImageFetcher(FetcherConfig.defaults());
     TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
-        new ImageDecoder(), url -> fetcher.fetch(url).bytes(), Clock.systemUTC());
+        new ImageDecoder(), url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), new SimpleMeterRegistry());
     api = HttpApi.start(config, services, fetcher);
     base = "http://127.0.0.1:" + api.port();
   }
@@ -95,7 +96,7 @@ class AuthTest {
         LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(limited) + ":acme," + ApiKeysTest.hash(KEY) + ":acme",
         LookalikeConfig.RATE_LIMIT, "0.2", LookalikeConfig.RATE_BURST, "2"));
     TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
-        new ImageDecoder(), url -> fetcher.fetch(url).bytes(), Clock.systemUTC());
+        new ImageDecoder(), url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), new SimpleMeterRegistry());
     HttpApi slow = HttpApi.start(config, services, fetcher);
     try {
       String url = "http://127.0.0.1:" + slow.port();

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The hostile corpus on the HTTP path: the HTTP layer alone (no Kafka: a request that got past
@@ -78,7 +79,7 @@ class HostileHttpTest {
     fetcher = new ImageFetcher(HostileCorpus.fetcherConfig(config));
     ImageDecoder decoder = new ImageDecoder(new DecodeLimits(config.imageMaxBytes(), config.imageMaxPixels()));
     TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()), decoder,
-        url -> fetcher.fetch(url).bytes(), Clock.systemUTC());
+        url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), new SimpleMeterRegistry());
     api = HttpApi.start(config, services, fetcher);
     base = "http://127.0.0.1:" + api.port();
     web = new MockWebServer();

@@ -187,6 +187,48 @@ class HttpApiIntegrationTest {
     assertError(get("/no/such/route"), 404, "NOT_FOUND");
   }
 
+  @Test
+  void thumbnailsAreSmallJpegsOfTheTenantsOwnImages() throws Exception {
+    HttpResponse<byte[]> thumb = HTTP.send(HttpRequest.newBuilder(URI.create(service.httpUrl() + "/v1/images/base/thumbnail"))
+        .header("x-api-key", DEFAULT_KEY).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(thumb.statusCode()).isEqualTo(200);
+    assertThat(thumb.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("image/jpeg"));
+    BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(thumb.body()));
+    assertThat(Math.max(image.getWidth(), image.getHeight())).isEqualTo(128);
+    assertThat((double) image.getWidth() / image.getHeight()).isCloseTo((double) base.getWidth() / base.getHeight(),
+        org.assertj.core.data.Offset.offset(0.05));
+    String etag = thumb.headers().firstValue("etag").orElseThrow();
+    HttpResponse<byte[]> again = HTTP.send(HttpRequest.newBuilder(URI.create(service.httpUrl() + "/v1/images/base/thumbnail"))
+        .header("x-api-key", DEFAULT_KEY).header("If-None-Match", etag).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(again.statusCode()).isEqualTo(304);
+    // Another tenant's image, an unknown image: the same 404.
+    assertError(get("/v1/images/secret/thumbnail"), 404, "NOT_FOUND");
+    assertError(get("/v1/images/nope/thumbnail"), 404, "NOT_FOUND");
+    assertThat(getAs(GLOBEX_KEY, "/v1/images/secret/thumbnail").statusCode()).isEqualTo(200);
+    assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(service.httpUrl() + "/v1/images/base/thumbnail")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+  }
+
+  /** The page at / in a real headless Chromium: search by file, thumbnails, min score, duplicates (skips without Chromium). */
+  @Test
+  void thePageWorksInARealBrowser() throws Exception {
+    Path image = tmp.resolve("base.png");
+    java.nio.file.Files.write(image, TestImages.encode(base, "png"));
+    assertThat(BrowserCheck.run(service.httpUrl(), DEFAULT_KEY, image)).contains("OK");
+  }
+
+  @Test
+  void vectorsListsTheConfiguredNamedVectors() throws Exception {
+    JsonNode vectors = json(get("/v1/vectors")).path("vectors");
+    assertThat(vectors.size()).isEqualTo(1);
+    JsonNode v = vectors.get(0);
+    assertThat(v.path("name").asText()).isEqualTo("perceptual");
+    assertThat(v.path("model").asText()).isNotBlank();
+    assertThat(v.path("dims").asInt()).isPositive();
+    assertThat(v.path("text").asBoolean()).isFalse();
+    assertThat(v.path("duplicateThreshold").asDouble()).isBetween(0.0, 1.0);
+  }
+
   private static void assertError(HttpResponse<String> response, int status, String code) throws IOException {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     JsonNode error = JSON.readTree(response.body()).path("error");

@@ -34,6 +34,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.provider.MethodSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of the JSON endpoints over real HTTP: the HTTP layer alone
@@ -79,7 +80,7 @@ class HttpJsonFuzzTest {
     TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
         new ImageDecoder(), url -> {
           throw new IllegalStateException("the fuzz test fetches nothing");
-        }, Clock.systemUTC());
+        }, Clock.systemUTC(), new SimpleMeterRegistry());
     api = HttpApi.start(config, services, fetcher);
     base = "http://127.0.0.1:" + api.port();
   }

@@ -39,6 +39,7 @@ import okio.Buffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The hosted APIs' own request shapes, sent to Lookalike: by the provider clients of our
@@ -60,7 +61,7 @@ class SeedEndpointsTest {
     fetcher = new ImageFetcher(FetcherConfig.defaults().withAllowPrivateNetworks(true));
     Embedder perceptual = new PerceptualEmbedder();
     TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(perceptual), new ImageDecoder(),
-        url -> fetcher.fetch(url).bytes(), Clock.systemUTC());
+        url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), new SimpleMeterRegistry());
     api = HttpApi.start(config, services, fetcher);
     base = "http://127.0.0.1:" + api.port();
     expected = perceptual.embed(new ImageDecoder().decode(PNG));

@@ -6,6 +6,7 @@ import dev.lookalike.avro.NamedVector;
 import dev.lookalike.avro.internal.ContentCacheEntry;
 import dev.lookalike.avro.internal.ContentRequest;
 import dev.lookalike.avro.internal.ContentResult;
+import dev.lookalike.avro.internal.Thumbnail;
 import dev.lookalike.embedding.Embedder;
 import dev.lookalike.embedding.hosted.ProviderException;
 import dev.lookalike.embedding.image.DecodedImage;
@@ -13,6 +14,9 @@ import dev.lookalike.embedding.image.ImageLoadException;
 import dev.lookalike.topology.Names;
 import dev.lookalike.topology.TopologyServices;
 import dev.lookalike.topology.deadletter.ErrorCodes;
+import dev.lookalike.topology.metrics.LogContext;
+import dev.lookalike.topology.metrics.TopologyMetrics;
+import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,32 +27,52 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The content stage, partitioned by content hash: decodes the image and runs every embedder,
  * unless the same bytes were embedded before (then the cached vectors are reused and no model
- * is called). Answers with a {@link ContentResult} keyed by image id.
+ * is called). Also keeps a small JPEG thumbnail per distinct content (content-thumbnails store,
+ * same key and partition as the cache), which the HTTP API finds through the image's content hash.
+ * Answers with a {@link ContentResult} keyed by image id.
  */
 public final class ContentProcessor implements Processor<String, ContentRequest, String, ContentResult> {
 
+  private static final Logger log = LoggerFactory.getLogger(ContentProcessor.class);
+
   private final TopologyServices services;
   private final Deserializer<ImageUploaded> uploads;
+  private final Map<String, Timer> embedTimers;
   private ProcessorContext<String, ContentResult> context;
   private KeyValueStore<String, ContentCacheEntry> cache;
+  private KeyValueStore<String, Thumbnail> thumbnails;
 
-  public ContentProcessor(TopologyServices services, Deserializer<ImageUploaded> uploads) {
+  public ContentProcessor(TopologyServices services, Deserializer<ImageUploaded> uploads, TopologyMetrics metrics) {
     this.services = services;
     this.uploads = uploads;
+    this.embedTimers = services.embedders().stream()
+        .collect(Collectors.toUnmodifiableMap(Embedder::name, e -> metrics.embedding(e.name()), (a, b) -> a));
   }
 
   @Override
   public void init(ProcessorContext<String, ContentResult> context) {
     this.context = context;
     this.cache = context.getStateStore(Names.CONTENT_CACHE_STORE);
+    this.thumbnails = context.getStateStore(Names.CONTENT_THUMBNAILS_STORE);
   }
 
   @Override
   public void process(Record<String, ContentRequest> record) {
+    LogContext.imageId(record.value().getImageId());
+    try {
+      processRequest(record);
+    } finally {
+      LogContext.clear();
+    }
+  }
+
+  private void processRequest(Record<String, ContentRequest> record) {
     ContentRequest request = record.value();
     ContentResult.Builder result = ContentResult.newBuilder()
         .setImageId(request.getImageId())
@@ -57,6 +81,7 @@ public final class ContentProcessor implements Processor<String, ContentRequest,
         .setSourcePartition(request.getSourcePartition())
         .setSourceOffset(request.getSourceOffset());
     ImageUploaded upload = uploads.deserialize(request.getSourceTopic(), UploadProcessor.toArray(request.getOriginalValue()));
+    LogContext.tenant(upload.getTenant());
     try {
       ContentCacheEntry content = vectorsOf(request, upload);
       result.setEmbedded(embedded(upload, request.getContentHash(), content));
@@ -71,7 +96,7 @@ public final class ContentProcessor implements Processor<String, ContentRequest,
     context.forward(record.withKey(request.getImageId()).withValue(result.build()));
   }
 
-  /** Cached vectors of this content, computing (and caching) whichever are missing. */
+  /** Cached vectors of this content, computing (and caching) whichever are missing, and its thumbnail. */
   private ContentCacheEntry vectorsOf(ContentRequest request, ImageUploaded upload) {
     String hash = request.getContentHash();
     ContentCacheEntry cached = cache.get(hash);
@@ -80,10 +105,18 @@ public final class ContentProcessor implements Processor<String, ContentRequest,
     List<Embedder> missing = services.embedders().stream()
         .filter(e -> !have.containsKey(e.name()) || !have.get(e.name()).getModel().equals(e.modelId()))
         .toList();
-    if (missing.isEmpty()) return cached;
-    byte[] bytes = request.getFetched() != null ? UploadProcessor.toArray(request.getFetched())
-        : UploadProcessor.toArray(upload.getSource().getData());
-    DecodedImage image = services.decoder().decode(bytes);
+    if (missing.isEmpty()) {
+      // Content cached before thumbnails existed: make one now, but never fail a cached embedding over it.
+      if (thumbnails.get(hash) == null) {
+        try {
+          storeThumbnail(hash, decode(request, upload));
+        } catch (RuntimeException e) {
+          log.warn("no thumbnail for content {} of {}: {}", hash, request.getImageId(), e.toString());
+        }
+      }
+      return cached;
+    }
+    DecodedImage image = decode(request, upload);
     List<NamedVector> vectors = new ArrayList<>();
     for (Embedder embedder : services.embedders()) {
       NamedVector known = have.get(embedder.name());
@@ -91,11 +124,35 @@ public final class ContentProcessor implements Processor<String, ContentRequest,
     }
     ContentCacheEntry entry = new ContentCacheEntry(vectors, image.width(), image.height(), image.format());
     cache.put(hash, entry);
+    if (thumbnails.get(hash) == null) {
+      try {
+        storeThumbnail(hash, image);
+      } catch (RuntimeException e) {
+        log.warn("no thumbnail for content {} of {}: {}", hash, request.getImageId(), e.toString());
+      }
+    }
     return entry;
   }
 
-  private static NamedVector embed(Embedder embedder, DecodedImage image) {
-    float[] v = embedder.embed(image);
+  private DecodedImage decode(ContentRequest request, ImageUploaded upload) {
+    byte[] bytes = request.getFetched() != null ? UploadProcessor.toArray(request.getFetched())
+        : UploadProcessor.toArray(upload.getSource().getData());
+    return services.decoder().decode(bytes);
+  }
+
+  private void storeThumbnail(String hash, DecodedImage image) {
+    thumbnails.put(hash, Thumbnails.of(image.image()));
+  }
+
+  private NamedVector embed(Embedder embedder, DecodedImage image) {
+    // Failed calls are timed too: a provider timing out is exactly what the histogram should show.
+    Timer.Sample sample = Timer.start();
+    float[] v;
+    try {
+      v = embedder.embed(image);
+    } finally {
+      sample.stop(embedTimers.get(embedder.name()));
+    }
     List<Float> boxed = new ArrayList<>(v.length);
     for (float x : v) boxed.add(x);
     return new NamedVector(embedder.name(), embedder.modelId(), v.length, boxed);

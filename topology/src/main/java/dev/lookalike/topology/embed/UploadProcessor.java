@@ -12,6 +12,7 @@ import dev.lookalike.topology.Names;
 import dev.lookalike.topology.TopologyServices;
 import dev.lookalike.topology.deadletter.DeadLetters;
 import dev.lookalike.topology.deadletter.ErrorCodes;
+import dev.lookalike.topology.metrics.LogContext;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -57,6 +58,15 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
   public void process(Record<byte[], byte[]> record) {
     RecordMetadata source = context.recordMetadata().orElseThrow();
     String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    LogContext.imageId(key);
+    try {
+      process(record, source, key);
+    } finally {
+      LogContext.clear();
+    }
+  }
+
+  private void process(Record<byte[], byte[]> record, RecordMetadata source, String key) {
     if (record.value() == null) {
       delete(record, source, key);
       return;
@@ -76,6 +86,7 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
       deadLetter(record, source, key, problem.get().code(), problem.get().message(), false);
       return;
     }
+    LogContext.tenant(upload.getTenant());
     load(record, source, upload);
   }
 

@@ -12,6 +12,7 @@ import dev.lookalike.serde.EventDecodingException;
 import dev.lookalike.topology.Names;
 import dev.lookalike.topology.deadletter.DeadLetters;
 import dev.lookalike.topology.deadletter.ErrorCodes;
+import dev.lookalike.topology.metrics.LogContext;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,7 +61,15 @@ public final class EmbeddedProcessor implements Processor<String, byte[], String
 
   @Override
   public void process(Record<String, byte[]> record) {
-    RecordMetadata source = context.recordMetadata().orElseThrow();
+    LogContext.imageId(record.key());
+    try {
+      process(record, context.recordMetadata().orElseThrow());
+    } finally {
+      LogContext.clear();
+    }
+  }
+
+  private void process(Record<String, byte[]> record, RecordMetadata source) {
     if (record.key() == null) {
       deadLetter(record, source, ErrorCodes.MISSING_KEY, "images.embedded records need the image id as key");
       return;
@@ -83,6 +92,7 @@ public final class EmbeddedProcessor implements Processor<String, byte[], String
       deadLetter(record, source, ErrorCodes.KEY_MISMATCH, "key differs from imageId " + image.getImageId());
       return;
     }
+    LogContext.tenant(image.getTenant());
     for (NeighborBook book : books.values()) {
       NamedVector nv = image.getVectors().stream().filter(v -> v.getName().equals(book.vector().name())).findFirst().orElse(null);
       if (nv == null) continue;

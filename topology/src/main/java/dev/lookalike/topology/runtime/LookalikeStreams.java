@@ -4,6 +4,7 @@ import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.topology.LookalikeTopology;
 import dev.lookalike.topology.Topics;
 import dev.lookalike.topology.TopologyServices;
+import dev.lookalike.topology.metrics.VectorStoreGauges;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -50,6 +51,7 @@ public final class LookalikeStreams implements AutoCloseable {
     log.info("topology:\n{}", topology.describe());
     KafkaStreams streams = new KafkaStreams(topology, streamsProps(config, applicationServer));
     LookalikeStreams runtime = new LookalikeStreams(streams, topics, partitions);
+    VectorStoreGauges.bind(services.meters(), streams, config.vectors());
     streams.setStateListener((now, before) -> {
       log.info("streams state {} -> {}", before, now);
       if (now == KafkaStreams.State.RUNNING) runtime.running.countDown();

@@ -1,0 +1,77 @@
+package dev.lookalike.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lookalike.config.LookalikeConfig;
+import dev.lookalike.embedding.image.FetcherConfig;
+import dev.lookalike.embedding.image.ImageDecoder;
+import dev.lookalike.embedding.image.ImageFetcher;
+import dev.lookalike.embedding.perceptual.PerceptualEmbedder;
+import dev.lookalike.registry.InMemorySchemaRegistryClient;
+import dev.lookalike.topology.TopologyServices;
+import dev.lookalike.topology.metrics.TopologyMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** GET /metrics: Prometheus text with the HTTP timer by route pattern, and the topology's meters from the shared registry. */
+class MetricsEndpointTest {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final PrometheusMeterRegistry METERS = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private static HttpApi api;
+  private static ImageFetcher fetcher;
+  private static String base;
+
+  @BeforeAll
+  static void start() {
+    LookalikeConfig config = LookalikeConfig.of(Map.of(LookalikeConfig.HTTP_PORT, "0"));
+    fetcher = new ImageFetcher(FetcherConfig.defaults());
+    TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
+        new ImageDecoder(), url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), METERS);
+    api = HttpApi.start(config, services, fetcher);
+    base = "http://127.0.0.1:" + api.port();
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+    fetcher.close();
+  }
+
+  @Test
+  void metricsShowRequestTimesByRoutePatternAndTheTopologysMeters() throws Exception {
+    assertThat(get("/health/live").statusCode()).isEqualTo(200);
+    get("/v1/images/some-image-id/similar"); // not attached to a topology: 503, still timed
+    get("/no/such/route");
+    new TopologyMetrics(METERS).eventsIn("images.uploaded").increment();
+
+    HttpResponse<String> metrics = get("/metrics");
+
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+    String text = metrics.body();
+    assertThat(text)
+        .contains("# TYPE lookalike_http_request_seconds histogram")
+        .contains("lookalike_http_request_seconds_count{route=\"/health/live\",status=\"200\"} 1")
+        .contains("lookalike_http_request_seconds_count{route=\"/v1/images/{id}/similar\",status=\"503\"} 1")
+        .contains("lookalike_http_request_seconds_count{route=\"unmatched\",status=\"404\"} 1")
+        .doesNotContain("some-image-id")
+        .doesNotContain("/no/such/route")
+        .contains("lookalike_events_in_total{topic=\"images.uploaded\"} 1.0")
+        .contains("jvm_memory_used_bytes");
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+}

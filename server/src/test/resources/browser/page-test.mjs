@@ -1,0 +1,53 @@
+// Drives the web page at / in headless Chromium (playwright-core): node page-test.mjs <baseUrl> <apiKey> <image.png> <chromium>
+// Prints "OK" and exits 0 when every check passes; otherwise prints what failed and exits 1.
+import { chromium } from 'playwright-core';
+
+const [baseUrl, apiKey, imagePath, executablePath] = process.argv.slice(2);
+const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+const fail = msg => { throw new Error(msg); };
+try {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', e => errors.push(String(e)));
+  await page.goto(baseUrl + '/');
+  await page.fill('#apiKey', apiKey);
+  await page.dispatchEvent('#apiKey', 'change');
+  // The vector list comes from GET /v1/vectors; no text-capable vector here, so no text search form.
+  await page.waitForSelector('#vector option', { state: 'attached', timeout: 15000 });
+  if (await page.isVisible('#byText')) fail('text search shown without a text-capable vector');
+
+  // Search by choosing a file: a grid of thumbnails with scores.
+  await page.setInputFiles('#file', imagePath);
+  await page.waitForSelector('#out .card', { timeout: 30000 });
+  const ids = await page.$$eval('#out .card', cs => cs.map(c => c.dataset.id));
+  if (!ids.includes('base')) fail('search by image did not find "base": ' + ids);
+  if (ids.includes('secret')) fail('another tenant\'s image in the results');
+  await page.waitForFunction(() => [...document.querySelectorAll('#out img.thumb')].some(i => i.complete && i.naturalWidth > 0),
+    null, { timeout: 15000 });
+  const sizes = await page.$$eval('#out img.thumb', is => is.filter(i => i.naturalWidth > 0).map(i => Math.max(i.naturalWidth, i.naturalHeight)));
+  if (!sizes.length || sizes.some(s => s > 128)) fail('thumbnails missing or over 128 px: ' + sizes);
+  const status = await page.textContent('#status');
+  if (!/vector/.test(status)) fail('the vector used is not shown: ' + status);
+
+  // Raising the minimum score to 1 filters the grid down (an exact copy scores 1).
+  await page.$eval('#minScore', el => { el.value = '0.99'; el.dispatchEvent(new Event('input')); el.dispatchEvent(new Event('change')); });
+  await page.waitForFunction(() => /min score 0\.99/.test(document.querySelector('#status').textContent), null, { timeout: 15000 });
+  const scores = await page.$$eval('#out .card .score', ss => ss.map(s => Number(s.textContent)));
+  if (scores.some(s => s < 0.99)) fail('min score slider not applied: ' + scores);
+  await page.$eval('#minScore', el => { el.value = '0'; el.dispatchEvent(new Event('input')); el.dispatchEvent(new Event('change')); });
+  await page.waitForFunction(() => /min score 0\.00/.test(document.querySelector('#status').textContent), null, { timeout: 15000 });
+
+  // Clicking a result shows its duplicates and similar images.
+  await page.click('#out .card[data-id="base"]');
+  await page.waitForSelector('#dups .card, #dups p', { timeout: 15000 });
+  const dups = await page.$$eval('#dups .card', cs => cs.map(c => c.dataset.id));
+  if (!dups.includes('base-small')) fail('duplicates of base do not list base-small: ' + dups);
+  await page.waitForSelector('#sims .card', { timeout: 15000 });
+  if (errors.length) fail('page errors: ' + errors.join('; '));
+  console.log('OK');
+} catch (e) {
+  console.log('FAILED: ' + e.message);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,141 @@
+package dev.lookalike.topology.metrics;
+
+import dev.lookalike.avro.DeadLetter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The topology's meters, named in Micrometer style (Prometheus adds the unit and _total):
+ * <ul>
+ *   <li>{@code lookalike.events.in{topic}}: records read from a topic, counted where the source
+ *       deserializes them (tombstones included);
+ *   <li>{@code lookalike.events.out{topic}}: records written to a topic, counted where the sink
+ *       serializes them;
+ *   <li>{@code lookalike.dead.letters{reason}}: dead letters written, by error code;
+ *   <li>{@code lookalike.embedding{vector,stage}}: time of one embedder call (histogram).
+ * </ul>
+ * Counters are looked up once, when the topology is built (per topic) or on first use (per reason,
+ * per vector), so counting a record is one increment. Every method is thread-safe: one instance
+ * serves all stream threads.
+ */
+public final class TopologyMetrics {
+
+  public static final String EVENTS_IN = "lookalike.events.in";
+  public static final String EVENTS_OUT = "lookalike.events.out";
+  public static final String DEAD_LETTERS = "lookalike.dead.letters";
+  public static final String EMBEDDING = "lookalike.embedding";
+  public static final String INGEST = "ingest";
+  public static final String QUERY = "query";
+
+  private final MeterRegistry meters;
+  private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> embedding = new ConcurrentHashMap<>();
+
+  public TopologyMetrics(MeterRegistry meters) {
+    this.meters = meters;
+  }
+
+  public Counter eventsIn(String topic) {
+    return Counter.builder(EVENTS_IN).description("Records read, per topic").tag("topic", topic).register(meters);
+  }
+
+  public Counter eventsOut(String topic) {
+    return Counter.builder(EVENTS_OUT).description("Records written, per topic").tag("topic", topic).register(meters);
+  }
+
+  public void deadLetter(String reason) {
+    String tag = reason == null ? "UNKNOWN" : reason;
+    deadLetters.computeIfAbsent(tag, r -> Counter.builder(DEAD_LETTERS).description("Dead letters written, by reason (error code)")
+        .tag("reason", r).register(meters)).increment();
+  }
+
+  /** The timer of one named vector's embedder, for uploads (the content stage). */
+  public Timer embedding(String vector) {
+    return embedding(vector, INGEST);
+  }
+
+  /** The timer of one named vector's embedder; stage {@link #INGEST} or {@link #QUERY} (HTTP search). */
+  public Timer embedding(String vector, String stage) {
+    return embedding.computeIfAbsent(stage + "/" + vector, k -> Timer.builder(EMBEDDING)
+        .description("Time of one embedder call, per named vector and stage (ingest: uploads, query: HTTP search)")
+        .tag("vector", vector).tag("stage", stage)
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+        .register(meters));
+  }
+
+  /** The source's deserializer, counting every record it is handed. */
+  public <T> Deserializer<T> countingIn(String topic, Deserializer<T> delegate) {
+    return new CountingDeserializer<>(eventsIn(topic), delegate);
+  }
+
+  /** The sink's serializer, counting every record it writes. */
+  public <T> Serializer<T> countingOut(String topic, Serializer<T> delegate) {
+    return new CountingSerializer<>(eventsOut(topic), delegate, null);
+  }
+
+  /** The dead-letter sink's serializer, counting every record it writes and its reason. */
+  public Serializer<DeadLetter> countingDeadLetters(String topic, Serializer<DeadLetter> delegate) {
+    return new CountingSerializer<>(eventsOut(topic), delegate, letter -> deadLetter(letter == null ? null : letter.getErrorCode()));
+  }
+
+  private record CountingDeserializer<T>(Counter counter, Deserializer<T> delegate) implements Deserializer<T> {
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+      delegate.configure(configs, isKey);
+    }
+
+    @Override
+    public T deserialize(String topic, byte[] data) {
+      counter.increment();
+      return delegate.deserialize(topic, data);
+    }
+
+    @Override
+    public T deserialize(String topic, Headers headers, byte[] data) {
+      counter.increment();
+      return delegate.deserialize(topic, headers, data);
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+
+  private record CountingSerializer<T>(Counter counter, Serializer<T> delegate, java.util.function.Consumer<T> also)
+      implements Serializer<T> {
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+      delegate.configure(configs, isKey);
+    }
+
+    @Override
+    public byte[] serialize(String topic, T data) {
+      count(data);
+      return delegate.serialize(topic, data);
+    }
+
+    @Override
+    public byte[] serialize(String topic, Headers headers, T data) {
+      count(data);
+      return delegate.serialize(topic, headers, data);
+    }
+
+    private void count(T data) {
+      counter.increment();
+      if (also != null) also.accept(data);
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+}
