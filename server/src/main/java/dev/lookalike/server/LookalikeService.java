@@ -8,6 +8,7 @@ import dev.lookalike.embedding.image.ImageDecoder;
 import dev.lookalike.embedding.image.ImageFetcher;
 import dev.lookalike.registry.RestSchemaRegistryClient;
 import dev.lookalike.server.auth.ApiKeys;
+import dev.lookalike.server.events.DuplicateFeed;
 import dev.lookalike.server.http.HttpApi;
 import dev.lookalike.server.query.ClusterQueries;
 import dev.lookalike.server.query.PeerClient;
@@ -39,10 +40,11 @@ public final class LookalikeService implements AutoCloseable {
   private final LookalikeStreams streams;
   private final ClusterQueries cluster;
   private final PeerClient peers;
+  private final DuplicateFeed duplicates;
 
   private LookalikeService(LookalikeConfig config, RestSchemaRegistryClient registry, ImageFetcher fetcher,
                            List<Embedder> embedders, HttpApi http, LookalikeStreams streams, ClusterQueries cluster,
-                           PeerClient peers) {
+                           PeerClient peers, DuplicateFeed duplicates) {
     this.config = config;
     this.registry = registry;
     this.fetcher = fetcher;
@@ -51,6 +53,7 @@ public final class LookalikeService implements AutoCloseable {
     this.streams = streams;
     this.cluster = cluster;
     this.peers = peers;
+    this.duplicates = duplicates;
   }
 
   /** Creates topics, starts Kafka Streams and the HTTP server; returns once HTTP is listening. */
@@ -79,7 +82,20 @@ public final class LookalikeService implements AutoCloseable {
     ClusterQueries cluster = new ClusterQueries(streams.streams(), peers, self, topics.embedded().name(), streams.partitions(),
         config.queryTimeoutMs());
     http.attach(cluster, streams);
-    return new LookalikeService(config, registry, fetcher, embedders, http, streams, cluster, peers);
+    DuplicateFeed duplicates;
+    try {
+      duplicates = DuplicateFeed.start(config, topics.nearDuplicates());
+    } catch (RuntimeException e) {
+      http.close();
+      cluster.close();
+      peers.close();
+      streams.close();
+      fetcher.close();
+      registry.close();
+      throw e;
+    }
+    http.attach(duplicates);
+    return new LookalikeService(config, registry, fetcher, embedders, http, streams, cluster, peers, duplicates);
   }
 
   /** log.level for the service's own loggers (dev.lookalike); a no-op unless Logback is the SLF4J backend. */
@@ -124,6 +140,7 @@ public final class LookalikeService implements AutoCloseable {
   @Override
   public void close() {
     http.close();
+    duplicates.close();
     cluster.close();
     peers.close();
     streams.close();

@@ -46,6 +46,12 @@ public final class Authenticator {
         || path.equals("/openapi.yaml") || path.equals("/openapi.json");
   }
 
+  /**
+   * The one route a key may come in the query ({@code ?api_key=}): browsers' EventSource cannot
+   * send headers. Query strings end up in proxy and access logs, so no other route takes it.
+   */
+  public static final String QUERY_KEY_PATH = "/v1/events/near-duplicates";
+
   static String presentedKey(Context ctx) {
     for (String header : new String[] {"x-api-key", "api-key", "Ocp-Apim-Subscription-Key"}) {
       String value = ctx.header(header);
@@ -53,6 +59,10 @@ public final class Authenticator {
     }
     String authorization = ctx.header("Authorization");
     if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) return authorization.substring(7).trim();
+    if (ctx.path().equals(QUERY_KEY_PATH) && "GET".equalsIgnoreCase(ctx.method().name())) {
+      String value = ctx.queryParam("api_key");
+      if (value != null && !value.isBlank()) return value.trim();
+    }
     return null;
   }
 

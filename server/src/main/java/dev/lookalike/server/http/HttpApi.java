@@ -5,6 +5,7 @@ import dev.lookalike.embedding.image.ImageFetcher;
 import dev.lookalike.server.auth.ApiKeys;
 import dev.lookalike.server.auth.Authenticator;
 import dev.lookalike.server.auth.RateLimiter;
+import dev.lookalike.server.events.DuplicateFeed;
 import dev.lookalike.server.query.ClusterQueries;
 import dev.lookalike.server.query.NotReadyException;
 import dev.lookalike.topology.TopologyServices;
@@ -33,11 +34,13 @@ public final class HttpApi implements AutoCloseable {
   private final Javalin app;
   private final Api api;
   private final PrometheusMeterRegistry metrics;
+  private final DuplicateRoutes duplicates;
 
-  private HttpApi(Javalin app, Api api, PrometheusMeterRegistry metrics) {
+  private HttpApi(Javalin app, Api api, PrometheusMeterRegistry metrics, DuplicateRoutes duplicates) {
     this.app = app;
     this.api = api;
     this.metrics = metrics;
+    this.duplicates = duplicates;
   }
 
   public static HttpApi start(LookalikeConfig config, TopologyServices services, ImageFetcher fetcher) {
@@ -59,6 +62,7 @@ public final class HttpApi implements AutoCloseable {
     SearchRoutes search = new SearchRoutes(api, queryVectors);
     SeedRoutes seeds = new SeedRoutes(api, queryVectors, services.embeddersByName());
     InternalRoutes internal = new InternalRoutes(api);
+    DuplicateRoutes duplicates = new DuplicateRoutes();
     Javalin app = Javalin.create(cfg -> {
       cfg.jetty.host = config.httpHost();
       cfg.jetty.port = config.httpPort();
@@ -84,6 +88,9 @@ public final class HttpApi implements AutoCloseable {
       cfg.routes.get("/v1/images/{id}/similar", images::similar);
       cfg.routes.get("/v1/images/{id}/thumbnail", new PageRoutes(api, services.embeddersByName())::thumbnail);
       cfg.routes.get("/v1/vectors", new PageRoutes(api, services.embeddersByName())::vectors);
+      cfg.routes.get("/v1/duplicates/groups", duplicates::groups);
+      cfg.routes.before(DuplicateRoutes.LIVE_PATH, duplicates::beforeLive);
+      cfg.routes.sse(DuplicateRoutes.LIVE_PATH, duplicates::live);
       cfg.routes.post("/v1/search", search::search);
       cfg.routes.post("/v1/search/image", search::searchByUpload);
       cfg.routes.post("/computervision/retrieval:vectorizeImage", seeds::vectorizeImage);
@@ -120,7 +127,7 @@ public final class HttpApi implements AutoCloseable {
       cfg.routes.error(405, ctx -> error(ctx, 405, "METHOD_NOT_ALLOWED", ctx.method() + " is not allowed on " + ctx.path()));
     });
     app.start();
-    return new HttpApi(app, api, metrics);
+    return new HttpApi(app, api, metrics, duplicates);
   }
 
   private static void ready(Context ctx, Api api) {
@@ -137,6 +144,11 @@ public final class HttpApi implements AutoCloseable {
   public void attach(ClusterQueries queries, LookalikeStreams streams) {
     api.attach(queries, streams);
     new KafkaStreamsMetrics(streams.streams()).bindTo(metrics);
+  }
+
+  /** Connects the duplicates view and the live events to the running feed. */
+  public void attach(DuplicateFeed feed) {
+    duplicates.attach(feed);
   }
 
   public int port() {

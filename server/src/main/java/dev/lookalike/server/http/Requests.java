@@ -32,6 +32,14 @@ final class Requests {
     return limit;
   }
 
+  static int offset(Context ctx) {
+    String raw = ctx.queryParam("offset");
+    if (raw == null) return 0;
+    int offset = parseInt("offset", raw);
+    if (offset < 0) throw ApiException.badRequest("offset must be 0 or more");
+    return offset;
+  }
+
   static float floatParam(Context ctx, String name, float defaultValue) {
     String raw = ctx.queryParam(name);
     if (raw == null) return defaultValue;

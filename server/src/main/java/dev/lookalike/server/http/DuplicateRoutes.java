@@ -1,0 +1,111 @@
+package dev.lookalike.server.http;
+
+import dev.lookalike.avro.NearDuplicateDetected;
+import dev.lookalike.server.events.DuplicateFeed;
+import dev.lookalike.server.events.DuplicateGraph;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code GET /v1/duplicates/groups} (the tenant's groups of near-duplicates, largest first) and
+ * {@code GET /v1/events/near-duplicates} (the tenant's new near-duplicate events as server-sent
+ * events), both over the {@link DuplicateFeed} attached once Kafka Streams runs.
+ */
+final class DuplicateRoutes {
+
+  static final String LIVE_PATH = "/v1/events/near-duplicates";
+  static final int DEFAULT_GROUPS = 20;
+  /** Events a slow live client may fall behind by before new ones are dropped for it. */
+  static final int SUBSCRIBER_QUEUE = 1000;
+  static final long KEEP_ALIVE_SECONDS = 15;
+
+  private volatile DuplicateFeed feed;
+
+  void attach(DuplicateFeed feed) {
+    this.feed = feed;
+  }
+
+  private DuplicateFeed feed() {
+    DuplicateFeed current = feed;
+    if (current == null) throw new ApiException(503, "NOT_READY", "the duplicates feed is not running yet");
+    return current;
+  }
+
+  void groups(Context ctx) {
+    String tenant = Requests.tenant(ctx);
+    int limit = ctx.queryParam("limit") == null ? DEFAULT_GROUPS : Requests.limit(ctx);
+    int offset = Requests.offset(ctx);
+    DuplicateFeed current = feed();
+    if (!current.caughtUp()) throw new ApiException(503, "NOT_READY", "the duplicates feed is still reading the topic");
+    DuplicateGraph.Page page = current.groups(tenant, offset, limit);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("tenant", tenant);
+    out.put("total", page.total());
+    out.put("offset", offset);
+    out.put("limit", limit);
+    out.put("droppedPairs", page.droppedPairs());
+    out.put("groups", page.groups().stream().map(g -> Map.of("size", g.size(), "images", g.images(), "pairs",
+        g.pairs().stream().map(p -> Map.of("imageId", p.imageId(), "duplicateOf", p.duplicateOf(),
+            "similarity", p.similarity(), "kind", p.kind())).toList())).toList());
+    ctx.json(out);
+  }
+
+  /** Refuses the stream with a JSON 503 before the SSE headers are sent. */
+  void beforeLive(Context ctx) {
+    if (ctx.path().equals(LIVE_PATH)) feed();
+  }
+
+  void live(SseClient client) {
+    DuplicateFeed current = feed();
+    String tenant = Requests.tenant(client.ctx());
+    BlockingQueue<NearDuplicateDetected> queue = new ArrayBlockingQueue<>(SUBSCRIBER_QUEUE);
+    AtomicLong lost = new AtomicLong();
+    // The feed's thread only queues; this client's own virtual thread writes, so a slow client delays no one.
+    Runnable unsubscribe = current.subscribe(tenant, e -> { if (!queue.offer(e)) lost.incrementAndGet(); });
+    client.keepAlive();
+    Thread writer = Thread.ofVirtual().name("sse-near-duplicates").unstarted(() -> {
+      try {
+        client.sendComment("near-duplicate events of tenant " + tenant);
+        while (!client.terminated()) {
+          NearDuplicateDetected event = queue.poll(KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
+          if (event == null) {
+            client.sendComment("keep-alive"); // also how a gone client is noticed: the write fails and closes it
+          } else {
+            long dropped = lost.getAndSet(0);
+            if (dropped > 0) client.sendComment(dropped + " event(s) dropped: this client fell behind");
+            client.sendEvent("near-duplicate", json(event));
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        unsubscribe.run();
+        client.close();
+      }
+    });
+    client.onClose(() -> {
+      unsubscribe.run();
+      writer.interrupt();
+    });
+    writer.start();
+  }
+
+  static Map<String, Object> json(NearDuplicateDetected e) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("imageId", e.getImageId());
+    out.put("tenant", e.getTenant());
+    out.put("duplicateOf", e.getDuplicateOf());
+    out.put("similarity", e.getSimilarity());
+    out.put("kind", e.getKind().name());
+    out.put("vectorName", e.getVectorName());
+    out.put("detectedAt", e.getDetectedAt().toEpochMilli());
+    return out;
+  }
+
+}
