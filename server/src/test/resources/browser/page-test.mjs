@@ -44,6 +44,8 @@ try {
   if (!dups.includes('base-small')) fail('duplicates of base do not list base-small: ' + dups);
   await page.waitForSelector('#sims .card', { timeout: 15000 });
   if (errors.length) fail('page errors: ' + errors.join('; '));
+  // What a person would see: the results, the duplicates and the similar images.
+  await page.screenshot({ path: 'page.png', fullPage: true });
   console.log('OK');
 } catch (e) {
   console.log('FAILED: ' + e.message);

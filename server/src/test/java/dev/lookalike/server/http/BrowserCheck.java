@@ -36,9 +36,15 @@ final class BrowserCheck {
       Result install = exec(dir, 300, List.of("npm", "install", "--no-audit", "--no-fund", "--silent", "playwright-core@1"));
       assumeTrue(install.code == 0, "browser test skipped: npm install playwright-core failed: " + install.output.strip());
     }
+    Path screenshot = dir.resolve("page.png");
+    Files.deleteIfExists(screenshot);
     Result result = exec(dir, 180, List.of("node", script.toString(), baseUrl, apiKey, image.toAbsolutePath().toString(), chromium));
     if (result.code != 0 || !result.output.contains("OK")) {
       throw new AssertionError("page test in Chromium failed (exit " + result.code + "):\n" + result.output);
+    }
+    byte[] png = Files.readAllBytes(screenshot);
+    if (png.length < 1000 || png[1] != 'P' || png[2] != 'N' || png[3] != 'G') {
+      throw new AssertionError("no screenshot of the page at " + screenshot);
     }
     return result.output;
   }
