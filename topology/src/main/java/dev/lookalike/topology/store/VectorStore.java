@@ -39,7 +39,8 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
 
   private final String name;
   private final NavigableMap<Bytes, byte[]> entries = new TreeMap<>();
-  private final VectorIndex index;
+  private final Supplier<VectorIndex> indexFactory;
+  private VectorIndex index;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final Deserializer<VectorEntry> entryDeserializer = AvroBinarySerde.of(VectorEntry.class).deserializer();
   private final Position position = Position.emptyPosition();
@@ -50,6 +51,7 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
 
   public VectorStore(String name, Supplier<VectorIndex> indexFactory) {
     this.name = name;
+    this.indexFactory = indexFactory;
     this.index = indexFactory.get();
   }
 
@@ -72,6 +74,10 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
 
   @Override
   public void init(StateStoreContext stateStoreContext, StateStore root) {
+    // Kafka Streams re-initialises a store after closing its task dirty (an aborted transaction)
+    // and restores it from the changelog: whatever this instance still holds may include writes
+    // of the aborted transaction, so it must start empty.
+    clear();
     this.context = stateStoreContext;
     // Restored records go through put(), so the index is rebuilt as the changelog is replayed.
     stateStoreContext.register(root, (RecordBatchingStateRestoreCallback) records -> {
@@ -262,6 +268,18 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
   @Override
   public void close() {
     open = false;
+    clear();
+  }
+
+  private void clear() {
+    lock.writeLock().lock();
+    try {
+      entries.clear();
+      index = indexFactory.get();
+      admissionFloors.clear();
+    } finally {
+      lock.writeLock().unlock();
+    }
   }
 
   @Override
