@@ -22,6 +22,14 @@ public final class VectorConfig extends AbstractConfig {
   public static final String RECOMMEND_MIN_SCORE = "recommend.min.score";
   public static final String MAX_DUPLICATES_PER_IMAGE = "duplicates.max.per.image";
 
+  // The vector store's index.
+  public static final String INDEX = "index";
+  public static final String INDEX_M = "index.m";
+  public static final String INDEX_EF_CONSTRUCTION = "index.ef.construction";
+  public static final String INDEX_EF_SEARCH = "index.ef.search";
+  public static final String INDEX_EXACT_BELOW = "index.exact.below";
+  public static final String INDEX_FLOATS_OFF_HEAP = "index.floats.off.heap";
+
   // ONNX image models (embedder=onnx).
   public static final String MODEL_PATH = "model.path";
   public static final String INPUT_NAME = "input.name";
@@ -74,6 +82,21 @@ public final class VectorConfig extends AbstractConfig {
           "Images below this similarity are never recommended (-1: lists always hold k images when the tenant has them).")
       .define(MAX_DUPLICATES_PER_IMAGE, Type.INT, 1000, Range.atLeast(1), Importance.LOW,
           "Most duplicate pairs reported for one new image (guards against a flood of identical uploads).")
+      .define(INDEX, Type.STRING, "hnsw", ConfigDef.ValidString.in("hnsw", "exact"), Importance.MEDIUM,
+          "Search structure of the vector store: hnsw (a graph over int8 codes, candidates rescored with the float vectors; "
+              + "tenants below index.exact.below vectors are scanned exactly) or exact (always a full scan).")
+      .define(INDEX_M, Type.INT, 16, Range.between(2, 128), Importance.LOW,
+          "hnsw: links per node (twice that on the bottom layer). More: better recall, more memory (4 bytes x 2m per vector).")
+      .define(INDEX_EF_CONSTRUCTION, Type.INT, 100, Range.between(2, 4096), Importance.LOW,
+          "hnsw: candidates considered when linking a new vector. More: a better graph, slower inserts.")
+      .define(INDEX_EF_SEARCH, Type.INT, 64, Range.between(1, 4096), Importance.LOW,
+          "hnsw: candidates kept by a search (at least k). More: better recall, slower queries. Duplicate searches widen "
+              + "it by themselves until nothing above the duplicate threshold can be missed.")
+      .define(INDEX_EXACT_BELOW, Type.INT, 10_000, Range.atLeast(0), Importance.LOW,
+          "hnsw: a tenant with fewer vectors than this in one partition's store is scanned exactly (exact results, and cheap at that size).")
+      .define(INDEX_FLOATS_OFF_HEAP, Type.BOOLEAN, false, Importance.LOW,
+          "hnsw: keep the float vectors (read only to rescore candidates) in memory-mapped temp files instead of the heap: "
+              + "the heap then holds ~0.7 KB per 512-d vector instead of ~2.7 KB.")
       .define(MODEL_PATH, Type.STRING, "", Importance.HIGH, "onnx: path of the .onnx image model.")
       .define(INPUT_NAME, Type.STRING, "", Importance.MEDIUM, "onnx: input tensor name (empty: the model's only input).")
       .define(OUTPUT_NAME, Type.STRING, "", Importance.MEDIUM, "onnx: output tensor used as the embedding (empty: the model's only output).")
@@ -123,6 +146,12 @@ public final class VectorConfig extends AbstractConfig {
   public int recommendK() { return getInt(RECOMMEND_K); }
   public float recommendMinScore() { return getDouble(RECOMMEND_MIN_SCORE).floatValue(); }
   public int maxDuplicatesPerImage() { return getInt(MAX_DUPLICATES_PER_IMAGE); }
+  public String index() { return getString(INDEX); }
+  public int indexM() { return getInt(INDEX_M); }
+  public int indexEfConstruction() { return getInt(INDEX_EF_CONSTRUCTION); }
+  public int indexEfSearch() { return getInt(INDEX_EF_SEARCH); }
+  public int indexExactBelow() { return getInt(INDEX_EXACT_BELOW); }
+  public boolean indexFloatsOffHeap() { return getBoolean(INDEX_FLOATS_OFF_HEAP); }
   public String modelPath() { return getString(MODEL_PATH); }
   public String inputName() { return getString(INPUT_NAME); }
   public String outputName() { return getString(OUTPUT_NAME); }

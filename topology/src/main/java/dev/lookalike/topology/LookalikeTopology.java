@@ -20,7 +20,7 @@ import dev.lookalike.topology.match.MatchProcessor;
 import dev.lookalike.topology.match.MulticastPartitioner;
 import dev.lookalike.topology.match.PartialsProcessor;
 import dev.lookalike.topology.metrics.TopologyMetrics;
-import dev.lookalike.topology.store.ExactScanIndex;
+import dev.lookalike.topology.store.VectorIndexes;
 import dev.lookalike.topology.store.VectorStoreSupplier;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,7 +118,7 @@ public final class LookalikeTopology {
     for (VectorConfig v : vectors) {
       int d = dims.get(v.name());
       topology.addStateStore(Stores.keyValueStoreBuilder(
-              new VectorStoreSupplier(Names.vectorStore(v.name()), () -> new ExactScanIndex(d)),
+              new VectorStoreSupplier(Names.vectorStore(v.name()), VectorIndexes.forConfig(v, d)),
               Serdes.String(), AvroBinarySerde.of(VectorEntry.class))
           .withLoggingEnabled(Map.of())
           .withCachingDisabled(), matchProcessors);

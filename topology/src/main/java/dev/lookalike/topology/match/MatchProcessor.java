@@ -9,6 +9,7 @@ import dev.lookalike.avro.internal.VectorEntry;
 import dev.lookalike.config.VectorConfig;
 import dev.lookalike.topology.Names;
 import dev.lookalike.topology.store.IndexedImage;
+import dev.lookalike.topology.store.KnnRequest;
 import dev.lookalike.topology.store.PairOrder;
 import dev.lookalike.topology.store.ScoredImage;
 import dev.lookalike.topology.store.SearchFilter;
@@ -71,7 +72,10 @@ public final class MatchProcessor implements Processor<String, MatchMessage, Str
     Map<String, ScoredImage> localUpdates = new LinkedHashMap<>();
     float floorScore = v.duplicatesEnabled() ? Math.min(v.recommendMinScore(), v.duplicateThreshold()) : v.recommendMinScore();
     SearchFilter filter = SearchFilter.tenant(asking.getTenant()).excluding(asking.getImageId()).withMinScore(floorScore);
-    book.vectors().search(query, filter, (image, score) -> {
+    // An approximate index offers the asking image's nearest images; every image at or above the
+    // duplicate threshold is offered whatever the index, so no pair is lost to approximation.
+    KnnRequest request = new KnnRequest(v.recommendK(), v.duplicatesEnabled() ? v.duplicateThreshold() : Float.POSITIVE_INFINITY);
+    book.vectors().search(query, filter, request, (image, score) -> {
       top.collect(image, score);
       if (!full) return;
       boolean askingIsLater = PairOrder.compare(asking.getUploadedAt(), asking.getImageId(), image.uploadedAt(), image.imageId()) > 0;

@@ -51,7 +51,13 @@ public final class ExactScanIndex implements VectorIndex {
   }
 
   @Override
-  public void search(float[] query, SearchFilter filter, KnnCollector collector) {
+  public float[] vector(String imageId) {
+    Segment segment = segmentOfImage.get(imageId);
+    return segment == null ? null : segment.vector(imageId);
+  }
+
+  @Override
+  public void search(float[] query, SearchFilter filter, KnnRequest request, KnnCollector collector) {
     Segment segment = segments.get(filter.tenant());
     if (segment != null) segment.scan(query, filter, collector);
   }
@@ -89,6 +95,11 @@ public final class ExactScanIndex implements VectorIndex {
       }
       images.remove(last);
       return true;
+    }
+
+    float[] vector(String imageId) {
+      int slot = slotOf.get(imageId);
+      return Arrays.copyOfRange(vectors, slot * dims, (slot + 1) * dims);
     }
 
     void scan(float[] query, SearchFilter filter, KnnCollector collector) {

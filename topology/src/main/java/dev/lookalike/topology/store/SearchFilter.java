@@ -27,8 +27,13 @@ public record SearchFilter(String tenant, List<String> tags, Map<String, String>
     return new SearchFilter(tenant, tags, attributes, excludeId, min);
   }
 
+  /** True when only a few images may pass: tags or attributes are required. */
+  public boolean isSelective() {
+    return !tags.isEmpty() || !attributes.isEmpty();
+  }
+
   /** The checks that need metadata; tenant is handled by the index layout. */
-  boolean accepts(IndexedImage image) {
+  public boolean accepts(IndexedImage image) {
     if (excludeId != null && excludeId.equals(image.imageId())) return false;
     if (!tags.isEmpty() && !image.tags().containsAll(tags)) return false;
     for (Map.Entry<String, String> e : attributes.entrySet()) {

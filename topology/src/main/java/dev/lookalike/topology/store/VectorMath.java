@@ -21,6 +21,25 @@ public final class VectorMath {
     return (s0 + s1) + (s2 + s3);
   }
 
+  public static float dot(float[] a, int aOffset, float[] b, int bOffset, int n) {
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      s0 += a[aOffset + i] * b[bOffset + i];
+      s1 += a[aOffset + i + 1] * b[bOffset + i + 1];
+      s2 += a[aOffset + i + 2] * b[bOffset + i + 2];
+      s3 += a[aOffset + i + 3] * b[bOffset + i + 3];
+    }
+    for (; i < n; i++) s0 += a[aOffset + i] * b[bOffset + i];
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  public static int dotInt8(byte[] a, int aOffset, byte[] b, int bOffset, int n) {
+    int s = 0;
+    for (int i = 0; i < n; i++) s += a[aOffset + i] * b[bOffset + i];
+    return s;
+  }
+
   public static float dot(float[] a, float[] b) {
     if (a.length != b.length) throw new IllegalArgumentException("dimension mismatch: " + a.length + " vs " + b.length);
     return dot(a, b, 0, a.length);

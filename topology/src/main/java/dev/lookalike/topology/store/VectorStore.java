@@ -13,6 +13,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
@@ -33,6 +34,9 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * changelogging layer around it) plus an in-memory {@link VectorIndex} kept in step with every
  * write, restore included. Answers {@link KnnQuery} for interactive queries.
  *
+ * <p>The vector is held once, by the index (which may keep it off the heap); the map keeps each
+ * entry without it and puts it back on reads, which are rare next to searches.
+ *
  * <p>Stream threads write; HTTP threads search concurrently, hence the read-write lock.
  */
 public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
@@ -43,6 +47,9 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
   private VectorIndex index;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final Deserializer<VectorEntry> entryDeserializer = AvroBinarySerde.of(VectorEntry.class).deserializer();
+  private final Serializer<VectorEntry> entrySerializer = AvroBinarySerde.of(VectorEntry.class).serializer();
+  // One String per tenant, not one per image.
+  private final Map<String, String> tenants = new HashMap<>();
   private final Position position = Position.emptyPosition();
   // Per-image admission score of its neighbour list; a cache owned by the stream thread (see match).
   private final Map<String, Float> admissionFloors = new HashMap<>();
@@ -97,8 +104,11 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
         index.remove(new String(key.get(), java.nio.charset.StandardCharsets.UTF_8));
       } else {
         VectorEntry entry = entryDeserializer.deserialize(name, value);
-        entries.put(key, value);
-        index.upsert(toIndexed(entry), toArray(entry.getVector()));
+        float[] vector = toArray(entry.getVector());
+        entry.setTenant(tenants.computeIfAbsent(entry.getTenant(), t -> t));
+        index.upsert(toIndexed(entry), vector);
+        entry.setVector(List.of());
+        entries.put(key, entrySerializer.serialize(name, entry));
       }
       StoreQueryUtils.updatePosition(position, context);
     } finally {
@@ -140,20 +150,31 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
   public byte[] get(Bytes key) {
     lock.readLock().lock();
     try {
-      return entries.get(key);
+      return withVector(entries.get(key));
     } finally {
       lock.readLock().unlock();
     }
   }
 
-  /** Offers the stored images matching the filter to the collector. */
-  public void search(float[] query, SearchFilter filter, KnnCollector collector) {
+  /** The stored entry with its vector put back from the index (callers hold the lock). */
+  private byte[] withVector(byte[] stripped) {
+    if (stripped == null) return null;
+    VectorEntry entry = entryDeserializer.deserialize(name, stripped);
+    float[] vector = index.vector(entry.getImageId());
+    List<Float> boxed = new ArrayList<>(vector.length);
+    for (float x : vector) boxed.add(x);
+    entry.setVector(boxed);
+    return entrySerializer.serialize(name, entry);
+  }
+
+  /** Offers the stored images matching the filter that the request asks for to the collector. */
+  public void search(float[] query, SearchFilter filter, KnnRequest request, KnnCollector collector) {
     lock.readLock().lock();
     try {
       if (index.size() > 0 && query.length != index.dimensions()) {
         throw new IllegalArgumentException("query has " + query.length + " dims, the store " + index.dimensions());
       }
-      index.search(query, filter, collector);
+      index.search(query, filter, request, collector);
     } finally {
       lock.readLock().unlock();
     }
@@ -183,7 +204,7 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
   public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
     if (query instanceof KnnQuery knn) {
       TopKCollector collector = new TopKCollector(knn.k(), knn.filter().minScore());
-      search(knn.vector(), knn.filter(), collector);
+      search(knn.vector(), knn.filter(), KnnRequest.topK(knn.k()), collector);
       QueryResult<R> result = (QueryResult<R>) QueryResult.forResult(collector.results());
       result.setPosition(position.copy());
       return result;
@@ -234,7 +255,7 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
     try {
       copy = new ArrayList<>(view.size());
       for (Map.Entry<Bytes, byte[]> e : (reverse ? view.descendingMap() : view).entrySet()) {
-        copy.add(KeyValue.pair(e.getKey(), e.getValue()));
+        copy.add(KeyValue.pair(e.getKey(), withVector(e.getValue())));
       }
     } finally {
       lock.readLock().unlock();
@@ -275,6 +296,7 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
     lock.writeLock().lock();
     try {
       entries.clear();
+      tenants.clear();
       index = indexFactory.get();
       admissionFloors.clear();
     } finally {

@@ -30,7 +30,7 @@ class VectorStoreLifecycleTest {
     assertThat(store.get(Bytes.wrap("x".getBytes(StandardCharsets.UTF_8)))).isNull();
     assertThat(store.admissionFloor("x")).isNull();
     TopKCollector hits = new TopKCollector(5, -1f);
-    store.search(new float[] {1f, 0f}, SearchFilter.tenant("t"), hits);
+    store.search(new float[] {1f, 0f}, SearchFilter.tenant("t"), KnnRequest.EVERYTHING, hits);
     assertThat(hits.results()).isEmpty();
   }
 }

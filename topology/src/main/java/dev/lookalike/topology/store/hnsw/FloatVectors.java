@@ -1,0 +1,25 @@
+package dev.lookalike.topology.store.hnsw;
+
+/**
+ * The full-precision vectors of a graph, by slot. The graph walks int8 codes; these are read only
+ * to rescore the few candidates a search returns (and by exact scans), so they can live off the
+ * heap.
+ */
+interface FloatVectors extends AutoCloseable {
+
+  void set(int slot, float[] vector);
+
+  float[] get(int slot);
+
+  /** Exact dot product of the query with the vector in the slot. */
+  float dot(float[] query, int slot);
+
+  long heapBytes();
+
+  @Override
+  void close();
+
+  static FloatVectors create(int dims, boolean offHeap) {
+    return offHeap ? new MappedFloatVectors(dims) : new HeapFloatVectors(dims);
+  }
+}

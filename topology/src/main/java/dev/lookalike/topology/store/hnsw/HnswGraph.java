@@ -1,0 +1,402 @@
+package dev.lookalike.topology.store.hnsw;
+
+import dev.lookalike.topology.store.IndexedImage;
+import dev.lookalike.topology.store.KnnCollector;
+import dev.lookalike.topology.store.KnnRequest;
+import dev.lookalike.topology.store.SearchFilter;
+import dev.lookalike.topology.store.VectorMath;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One tenant's hierarchical navigable small-world graph (Malkov & Yashunin) over int8 codes.
+ * Nodes are dense slots; a deleted node stays as a tombstone that searches walk through but never
+ * return, until the owner compacts the graph. Links and codes live in fixed-size chunks, so
+ * growing never copies what is stored.
+ *
+ * <p>One writer at a time; searches may run concurrently with each other (each thread has its
+ * own scratch), the owning store's lock keeps them apart from writes.
+ */
+final class HnswGraph implements AutoCloseable {
+
+  /** Quantized scores may be off by this much; a threshold search widens within it. */
+  static final float QUANTIZATION_MARGIN = 0.02f;
+  private static final int CHUNK_SHIFT = 12;
+  private static final int CHUNK = 1 << CHUNK_SHIFT;
+  private static final int MASK = CHUNK - 1;
+  private static final int MAX_LEVEL = 15;
+
+  private final int dims;
+  private final int m;
+  private final int m0;
+  private final int efConstruction;
+  private final double levelFactor;
+  private final FloatVectors floats;
+  private final List<byte[]> codes = new ArrayList<>();
+  private final List<int[]> bottomLinks = new ArrayList<>();
+  private float[] scales = new float[CHUNK];
+  private IndexedImage[] images = new IndexedImage[CHUNK];
+  private int[][] upperLinks = new int[CHUNK][];
+  private final Map<String, Integer> slotOf = new HashMap<>();
+  private final BitSet deleted = new BitSet();
+  private int size;
+  private int deletedCount;
+  private int entry = -1;
+  private int topLevel = -1;
+  private final ThreadLocal<Scratch> scratch;
+  // Writer-only buffer for the links chosen for a new node.
+  private final int[] chosen;
+
+  HnswGraph(int dims, HnswParams params) {
+    this.dims = dims;
+    this.m = params.m();
+    this.m0 = 2 * params.m();
+    this.efConstruction = params.efConstruction();
+    this.levelFactor = 1 / Math.log(m);
+    this.floats = FloatVectors.create(dims, params.offHeapFloats());
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(dims));
+    this.chosen = new int[m0 + 1];
+  }
+
+  int live() {
+    return size - deletedCount;
+  }
+
+  int deletedCount() {
+    return deletedCount;
+  }
+
+  boolean contains(String imageId) {
+    return slotOf.containsKey(imageId);
+  }
+
+  float[] vector(String imageId) {
+    Integer slot = slotOf.get(imageId);
+    return slot == null ? null : floats.get(slot);
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  void add(IndexedImage image, float[] vector) {
+    int node = size;
+    ensureCapacity(node + 1);
+    size++;
+    scales[node] = Int8Codes.quantize(vector, codes.get(node >>> CHUNK_SHIFT), (node & MASK) * dims);
+    floats.set(node, vector);
+    images[node] = image;
+    slotOf.put(image.imageId(), node);
+    int level = levelOf(image.imageId());
+    if (level > 0) upperLinks[node] = new int[level * (m + 1)];
+    if (entry < 0) {
+      entry = node;
+      topLevel = level;
+      return;
+    }
+    link(node, level);
+    if (level > topLevel) {
+      entry = node;
+      topLevel = level;
+    }
+  }
+
+  boolean remove(String imageId) {
+    Integer slot = slotOf.remove(imageId);
+    if (slot == null) return false;
+    deleted.set(slot);
+    deletedCount++;
+    images[slot] = null;
+    return true;
+  }
+
+  /** A graph of the live nodes only: tombstones cost search time and memory. */
+  HnswGraph compacted(HnswParams params) {
+    HnswGraph fresh = new HnswGraph(dims, params);
+    for (int node = 0; node < size; node++) {
+      if (!deleted.get(node)) fresh.add(images[node], floats.get(node));
+    }
+    return fresh;
+  }
+
+  private void link(int node, int level) {
+    Scratch s = scratch.get();
+    byte[] q = codes.get(node >>> CHUNK_SHIFT);
+    int qo = (node & MASK) * dims;
+    float qs = scales[node];
+    int cur = entry;
+    float curScore = approx(q, qo, qs, cur);
+    for (int l = topLevel; l > level; l--) {
+      cur = greedy(q, qo, qs, cur, l);
+      curScore = approx(q, qo, qs, cur);
+    }
+    for (int l = Math.min(level, topLevel); l >= 0; l--) {
+      searchLayer(q, qo, qs, cur, curScore, efConstruction, l, null, s);
+      int found = s.drainBestFirst();
+      if (found == 0) continue;
+      cur = s.nodes[0];
+      curScore = s.scores[0];
+      int maxLinks = l == 0 ? m0 : m;
+      int count = selectDiverse(s.nodes, s.scores, found, maxLinks, chosen);
+      int[] links = linkArray(node, l);
+      int offset = linkOffset(node, l);
+      links[offset] = count;
+      System.arraycopy(chosen, 0, links, offset + 1, count);
+      for (int i = 0; i < count; i++) addBackLink(links[offset + 1 + i], node, l);
+    }
+  }
+
+  /**
+   * Links {@code from} to {@code to}. A full list refuses a newcomer closer to one of its better
+   * members than to {@code from} (it adds no new direction), else drops its worst member. Cheaper
+   * than re-running the diversity heuristic over the whole list on every overflow, which cost
+   * four times the rest of an insert here.
+   */
+  private void addBackLink(int from, int to, int level) {
+    int[] links = linkArray(from, level);
+    int offset = linkOffset(from, level);
+    int count = links[offset];
+    int maxLinks = level == 0 ? m0 : m;
+    if (count < maxLinks) {
+      links[offset + 1 + count] = to;
+      links[offset] = count + 1;
+      return;
+    }
+    byte[] q = codes.get(from >>> CHUNK_SHIFT);
+    int qo = (from & MASK) * dims;
+    float qs = scales[from];
+    float toScore = approx(q, qo, qs, to);
+    byte[] t = codes.get(to >>> CHUNK_SHIFT);
+    int to0 = (to & MASK) * dims;
+    int worst = -1;
+    float worstScore = Float.POSITIVE_INFINITY;
+    for (int i = 0; i < count; i++) {
+      int member = links[offset + 1 + i];
+      float score = approx(q, qo, qs, member);
+      if (score > toScore && approx(t, to0, scales[to], member) > toScore) return; // not diverse
+      if (score < worstScore) {
+        worstScore = score;
+        worst = i;
+      }
+    }
+    if (worstScore < toScore) links[offset + 1 + worst] = to;
+  }
+
+  /**
+   * HNSW's neighbour heuristic: take candidates best first, skipping one that is closer to an
+   * already chosen neighbour than to the node itself. Links then spread in all directions,
+   * which keeps clustered data navigable.
+   */
+  private int selectDiverse(int[] nodes, float[] scores, int n, int max, int[] out) {
+    int count = 0;
+    for (int i = 0; i < n && count < max; i++) {
+      int candidate = nodes[i];
+      byte[] c = codes.get(candidate >>> CHUNK_SHIFT);
+      int co = (candidate & MASK) * dims;
+      boolean diverse = true;
+      for (int j = 0; j < count && diverse; j++) {
+        diverse = approx(c, co, scales[candidate], out[j]) <= scores[i];
+      }
+      if (diverse) out[count++] = candidate;
+    }
+    return count;
+  }
+
+  // ---------------------------------------------------------------- searches
+
+  /**
+   * Offers the approximate best {@code max(efSearch, k)} images with exact scores, widening the
+   * search while its worst candidate could still be above the request's exhaustive threshold.
+   */
+  void search(float[] query, SearchFilter filter, KnnRequest request, KnnCollector collector, int efSearch, int exactBelow) {
+    int live = live();
+    if (live == 0) return;
+    if (live < exactBelow || filter.isSelective() || request.k() >= live / 2) {
+      scan(query, filter, collector);
+      return;
+    }
+    Scratch s = scratch.get();
+    float qs = Int8Codes.quantize(query, s.query, 0);
+    int ef = Math.max(efSearch, request.k());
+    while (true) {
+      int start = greedyDescent(s.query, qs);
+      searchLayer(s.query, 0, qs, start, approx(s.query, 0, qs, start), ef, 0, filter, s);
+      boolean mayMissAbove = s.results.size() >= ef && s.results.topScore() >= request.exhaustiveAbove() - QUANTIZATION_MARGIN;
+      if (!mayMissAbove) break;
+      ef *= 4;
+      if (ef >= live / 2) {
+        scan(query, filter, collector);
+        return;
+      }
+    }
+    NodeHeap results = s.results;
+    for (int i = 0, n = results.size(); i < n; i++) {
+      int node = results.nodeAt(i);
+      float exact = floats.dot(query, node);
+      if (exact >= filter.minScore()) collector.collect(images[node], exact);
+    }
+  }
+
+  /** Exact: every live image of the graph that passes the filter. */
+  void scan(float[] query, SearchFilter filter, KnnCollector collector) {
+    for (int node = 0; node < size; node++) {
+      if (deleted.get(node)) continue;
+      float exact = floats.dot(query, node);
+      if (exact < filter.minScore() || exact < collector.minCompetitiveScore()) continue;
+      IndexedImage image = images[node];
+      if (filter.accepts(image)) collector.collect(image, exact);
+    }
+  }
+
+  private int greedyDescent(byte[] q, float qs) {
+    int cur = entry;
+    for (int l = topLevel; l > 0; l--) cur = greedy(q, 0, qs, cur, l);
+    return cur;
+  }
+
+  private int greedy(byte[] q, int qo, float qs, int start, int level) {
+    int cur = start;
+    float curScore = approx(q, qo, qs, cur);
+    boolean moved = true;
+    while (moved) {
+      moved = false;
+      int[] links = linkArray(cur, level);
+      int offset = linkOffset(cur, level);
+      for (int i = 1, n = links[offset]; i <= n; i++) {
+        int next = links[offset + i];
+        float score = approx(q, qo, qs, next);
+        if (score > curScore) {
+          cur = next;
+          curScore = score;
+          moved = true;
+        }
+      }
+    }
+    return cur;
+  }
+
+  /**
+   * Best-first beam search of one layer; leaves the best {@code ef} accepted nodes in
+   * {@code s.results}. Tombstones and filtered-out nodes are walked through but not kept.
+   */
+  private void searchLayer(byte[] q, int qo, float qs, int start, float startScore, int ef, int level, SearchFilter filter, Scratch s) {
+    NodeHeap candidates = s.candidates;
+    NodeHeap results = s.results;
+    candidates.clear();
+    results.clear();
+    s.visited.begin(size);
+    s.visited.visit(start);
+    candidates.push(startScore, start);
+    if (accepts(start, filter)) results.push(startScore, start);
+    while (!candidates.isEmpty()) {
+      float score = candidates.topScore();
+      int node = candidates.topNode();
+      if (results.size() >= ef && score < results.topScore()) break;
+      candidates.pop();
+      int[] links = linkArray(node, level);
+      int offset = linkOffset(node, level);
+      for (int i = 1, n = links[offset]; i <= n; i++) {
+        int next = links[offset + i];
+        if (!s.visited.visit(next)) continue;
+        float nextScore = approx(q, qo, qs, next);
+        if (results.size() < ef || nextScore > results.topScore()) {
+          candidates.push(nextScore, next);
+          if (accepts(next, filter)) {
+            results.push(nextScore, next);
+            if (results.size() > ef) results.pop();
+          }
+        }
+      }
+    }
+  }
+
+  private boolean accepts(int node, SearchFilter filter) {
+    if (deleted.get(node)) return false;
+    return filter == null || filter.accepts(images[node]);
+  }
+
+  private float approx(byte[] q, int qo, float qs, int node) {
+    return VectorMath.dotInt8(q, qo, codes.get(node >>> CHUNK_SHIFT), (node & MASK) * dims, dims) * (qs * scales[node]);
+  }
+
+  // ---------------------------------------------------------------- layout
+
+  private int[] linkArray(int node, int level) {
+    return level == 0 ? bottomLinks.get(node >>> CHUNK_SHIFT) : upperLinks[node];
+  }
+
+  private int linkOffset(int node, int level) {
+    return level == 0 ? (node & MASK) * (m0 + 1) : (level - 1) * (m + 1);
+  }
+
+  private void ensureCapacity(int nodes) {
+    while (codes.size() * CHUNK < nodes) {
+      codes.add(new byte[CHUNK * dims]);
+      bottomLinks.add(new int[CHUNK * (m0 + 1)]);
+    }
+    if (scales.length < nodes) {
+      int capacity = Math.max(nodes, scales.length * 2);
+      scales = Arrays.copyOf(scales, capacity);
+      images = Arrays.copyOf(images, capacity);
+      upperLinks = Arrays.copyOf(upperLinks, capacity);
+    }
+  }
+
+  /**
+   * The layer of a node comes from its id, not from a shared random stream: a graph rebuilt
+   * from the changelog (in whatever order) gives every image the same layer as before.
+   */
+  private int levelOf(String imageId) {
+    long h = 0x9E3779B97F4A7C15L;
+    for (int i = 0; i < imageId.length(); i++) h = (h ^ imageId.charAt(i)) * 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    double uniform = ((h >>> 11) + 1) * 0x1.0p-53; // in (0, 1]
+    return Math.min(MAX_LEVEL, (int) (-Math.log(uniform) * levelFactor));
+  }
+
+  /** Heap taken by codes, links and scales (not metadata), for the benchmarks. */
+  long structureBytes() {
+    long bytes = (long) codes.size() * CHUNK * dims + (long) bottomLinks.size() * CHUNK * (m0 + 1) * Integer.BYTES;
+    bytes += (long) scales.length * Float.BYTES;
+    for (int i = 0; i < size; i++) if (upperLinks[i] != null) bytes += 16 + (long) upperLinks[i].length * Integer.BYTES;
+    return bytes + floats.heapBytes();
+  }
+
+  @Override
+  public void close() {
+    floats.close();
+  }
+
+  /** Per-thread buffers of a search. */
+  private static final class Scratch {
+    final byte[] query;
+    final NodeHeap candidates = NodeHeap.maxFirst();
+    final NodeHeap results = NodeHeap.minFirst();
+    final VisitedSet visited = new VisitedSet();
+    int[] nodes = new int[64];
+    float[] scores = new float[64];
+
+    Scratch(int dims) {
+      this.query = new byte[dims];
+    }
+
+    /** Moves the results into nodes/scores, best first; returns how many. */
+    int drainBestFirst() {
+      int n = results.size();
+      if (nodes.length < n) {
+        nodes = new int[n];
+        scores = new float[n];
+      }
+      for (int i = n - 1; i >= 0; i--) {
+        nodes[i] = results.topNode();
+        scores[i] = results.topScore();
+        results.pop();
+      }
+      return n;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package dev.lookalike.topology.store.hnsw;
+
+import dev.lookalike.topology.store.IndexedImage;
+import dev.lookalike.topology.store.KnnCollector;
+import dev.lookalike.topology.store.KnnRequest;
+import dev.lookalike.topology.store.SearchFilter;
+import dev.lookalike.topology.store.VectorIndex;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Approximate nearest-neighbour index: one HNSW graph over int8 codes per tenant (a search never
+ * walks another tenant's nodes), candidates rescored with the float vectors. Small tenants are
+ * scanned exactly; a request's exhaustive threshold widens the search until nothing above it
+ * can be missed (see {@link HnswGraph#search}).
+ */
+public final class HnswIndex implements VectorIndex {
+
+  private final HnswParams params;
+  private int dims;
+  private final Map<String, HnswGraph> graphs = new HashMap<>();
+  private final Map<String, String> tenantOf = new HashMap<>();
+
+  /** @param dims vector length, or 0 to take it from the first vector stored */
+  public HnswIndex(int dims, HnswParams params) {
+    this.dims = dims;
+    this.params = params;
+  }
+
+  @Override
+  public void upsert(IndexedImage image, float[] vector) {
+    if (dims == 0) dims = vector.length;
+    if (vector.length != dims) {
+      throw new IllegalArgumentException("vector of " + vector.length + " dims in a " + dims + "-dim index");
+    }
+    remove(image.imageId());
+    graphs.computeIfAbsent(image.tenant(), t -> new HnswGraph(dims, params)).add(image, vector);
+    tenantOf.put(image.imageId(), image.tenant());
+  }
+
+  @Override
+  public boolean remove(String imageId) {
+    String tenant = tenantOf.remove(imageId);
+    if (tenant == null) return false;
+    HnswGraph graph = graphs.get(tenant);
+    graph.remove(imageId);
+    if (graph.live() == 0) {
+      graph.close();
+      graphs.remove(tenant);
+    } else if (graph.deletedCount() >= Math.max(64, graph.live() / 3)) {
+      // Rebuilding costs about as much as the inserts since the last one: amortized O(1) each.
+      graphs.put(tenant, graph.compacted(params));
+      graph.close();
+    }
+    return true;
+  }
+
+  @Override
+  public int size() {
+    return tenantOf.size();
+  }
+
+  @Override
+  public int dimensions() {
+    return dims;
+  }
+
+  @Override
+  public float[] vector(String imageId) {
+    String tenant = tenantOf.get(imageId);
+    return tenant == null ? null : graphs.get(tenant).vector(imageId);
+  }
+
+  @Override
+  public void search(float[] query, SearchFilter filter, KnnRequest request, KnnCollector collector) {
+    search(query, filter, request, collector, params.efSearch());
+  }
+
+  /** A search with its own beam width (benchmarks sweep it). */
+  public void search(float[] query, SearchFilter filter, KnnRequest request, KnnCollector collector, int efSearch) {
+    HnswGraph graph = graphs.get(filter.tenant());
+    if (graph != null) graph.search(query, filter, request, collector, efSearch, params.exactBelow());
+  }
+
+  /** Heap held by codes, links and scales (not the metadata of images). */
+  public long structureBytes() {
+    long bytes = 0;
+    for (HnswGraph g : graphs.values()) bytes += g.structureBytes();
+    return bytes;
+  }
+}

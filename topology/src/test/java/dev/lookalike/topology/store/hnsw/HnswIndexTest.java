@@ -1,0 +1,215 @@
+package dev.lookalike.topology.store.hnsw;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lookalike.topology.store.ExactScanIndex;
+import dev.lookalike.topology.store.IndexedImage;
+import dev.lookalike.topology.store.KnnRequest;
+import dev.lookalike.topology.store.ScoredImage;
+import dev.lookalike.topology.store.SearchFilter;
+import dev.lookalike.topology.store.TopKCollector;
+import dev.lookalike.topology.store.VectorIndex;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Recall against brute force on seeded data, as Lucene's HNSW tests do; plus the index contract. */
+class HnswIndexTest {
+
+  private static final HnswParams GRAPH_ALWAYS = HnswParams.DEFAULTS.withExactBelow(0);
+
+  @Test
+  void recallAtTenAgainstAnExactScanIsAtLeast95Percent() {
+    int dims = 96;
+    ClusteredVectors data = new ClusteredVectors(42, dims, 200, 0.9);
+    HnswIndex hnsw = new HnswIndex(dims, GRAPH_ALWAYS);
+    ExactScanIndex exact = new ExactScanIndex(dims);
+    for (int i = 0; i < 12_000; i++) add(i, "t", data.next(), hnsw, exact);
+    double recall = recallAtTen(data, hnsw, exact, 300);
+    assertTrue(recall >= 0.95, "recall@10 " + recall);
+  }
+
+  @Test
+  void everyImageAboveTheExhaustiveThresholdIsFoundEvenWhenThereAreMoreThanEf() {
+    int dims = 64;
+    ClusteredVectors data = new ClusteredVectors(7, dims, 50, 1.0);
+    HnswIndex hnsw = new HnswIndex(dims, GRAPH_ALWAYS.withEfSearch(16));
+    ExactScanIndex exact = new ExactScanIndex(dims);
+    for (int i = 0; i < 5_000; i++) add(i, "t", data.next(), hnsw, exact);
+    float[] original = data.next();
+    for (int copy = 0; copy < 200; copy++) add(10_000 + copy, "t", data.nearCopy(original, 0.15), hnsw, exact);
+    float threshold = 0.95f;
+    Set<String> expected = ids(above(exact, original, threshold));
+    assertTrue(expected.size() > 16 * 4, "the test needs more duplicates than ef widened once: " + expected.size());
+    assertEquals(expected, ids(above(hnsw, original, threshold)));
+  }
+
+  @Test
+  void pairRecallOfPlantedNearDuplicatesIsComplete() {
+    int dims = 128;
+    ClusteredVectors data = new ClusteredVectors(11, dims, 300, 0.8);
+    HnswIndex hnsw = new HnswIndex(dims, GRAPH_ALWAYS);
+    ExactScanIndex exact = new ExactScanIndex(dims);
+    List<float[]> planted = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      float[] v = data.next();
+      add(i, "t", v, hnsw, exact);
+      if (i % 50 == 0) planted.add(data.nearCopy(v, 0.3));
+    }
+    int expectedPairs = 0;
+    int foundPairs = 0;
+    for (float[] copy : planted) {
+      Set<String> expected = ids(above(exact, copy, 0.9f));
+      Set<String> found = ids(above(hnsw, copy, 0.9f));
+      expectedPairs += expected.size();
+      for (String id : expected) if (found.contains(id)) foundPairs++;
+    }
+    assertTrue(expectedPairs >= planted.size(), "every copy has its original above 0.9");
+    assertEquals(expectedPairs, foundPairs);
+  }
+
+  @Test
+  void removedImagesAreNeverReturnedAndRecallSurvivesCompaction() {
+    int dims = 64;
+    ClusteredVectors data = new ClusteredVectors(3, dims, 100, 0.9);
+    HnswIndex hnsw = new HnswIndex(dims, GRAPH_ALWAYS);
+    ExactScanIndex exact = new ExactScanIndex(dims);
+    for (int i = 0; i < 6_000; i++) add(i, "t", data.next(), hnsw, exact);
+    SplittableRandom random = new SplittableRandom(5);
+    Set<String> removed = new HashSet<>();
+    while (removed.size() < 2_500) {
+      String id = "img-" + random.nextInt(6_000);
+      if (removed.add(id)) {
+        assertTrue(hnsw.remove(id));
+        exact.remove(id);
+      }
+    }
+    assertFalse(hnsw.remove("img-unknown"));
+    assertEquals(3_500, hnsw.size());
+    for (int q = 0; q < 200; q++) {
+      for (ScoredImage hit : topK(hnsw, data.next(), 10)) assertFalse(removed.contains(hit.imageId()));
+    }
+    assertTrue(recallAtTen(data, hnsw, exact, 200) >= 0.95);
+    assertNull(hnsw.vector(removed.iterator().next()));
+  }
+
+  @Test
+  void aTenantNeverSeesAnotherTenantsImages() {
+    int dims = 32;
+    ClusteredVectors data = new ClusteredVectors(9, dims, 20, 0.5);
+    HnswIndex hnsw = new HnswIndex(dims, GRAPH_ALWAYS);
+    for (int i = 0; i < 3_000; i++) {
+      float[] v = data.next();
+      hnsw.upsert(image(i, "a"), v);
+      hnsw.upsert(image(100_000 + i, "b"), v); // byte-identical vectors in the other tenant
+    }
+    for (int q = 0; q < 100; q++) {
+      for (ScoredImage hit : topK(hnsw, data.next(), 20, SearchFilter.tenant("a"))) assertEquals("a", hit.image().tenant());
+    }
+  }
+
+  @Test
+  void upsertReplacesTheVectorAndVectorReturnsIt() {
+    HnswIndex hnsw = new HnswIndex(4, GRAPH_ALWAYS);
+    hnsw.upsert(image(1, "t"), new float[] {1, 0, 0, 0});
+    hnsw.upsert(image(1, "t"), new float[] {0, 1, 0, 0});
+    assertEquals(1, hnsw.size());
+    assertEquals(List.of(0f, 1f, 0f, 0f), boxed(hnsw.vector("img-1")));
+  }
+
+  @Test
+  void smallTenantsAndSelectiveFiltersGetExactlyTheScanAnswer() {
+    int dims = 48;
+    ClusteredVectors data = new ClusteredVectors(21, dims, 30, 0.9);
+    HnswIndex small = new HnswIndex(dims, HnswParams.DEFAULTS);
+    HnswIndex graph = new HnswIndex(dims, GRAPH_ALWAYS);
+    ExactScanIndex exact = new ExactScanIndex(dims);
+    for (int i = 0; i < 2_000; i++) {
+      float[] v = data.next();
+      IndexedImage image = new IndexedImage("img-" + i, "t", i, 1, "h" + i, i % 7 == 0 ? List.of("rare") : List.of(), Map.of());
+      small.upsert(image, v);
+      graph.upsert(image, v);
+      exact.upsert(image, v);
+    }
+    SearchFilter rare = new SearchFilter("t", List.of("rare"), Map.of(), null, -1f);
+    for (int q = 0; q < 50; q++) {
+      float[] query = data.next();
+      assertEquals(topK(exact, query, 10, SearchFilter.tenant("t")), topK(small, query, 10, SearchFilter.tenant("t")));
+      assertEquals(topK(exact, query, 10, rare), topK(graph, query, 10, rare));
+    }
+  }
+
+  @Test
+  void offHeapFloatsScoreExactlyLikeHeapFloats() {
+    int dims = 40;
+    ClusteredVectors data = new ClusteredVectors(17, dims, 10, 0.9);
+    HnswIndex heap = new HnswIndex(dims, GRAPH_ALWAYS);
+    HnswIndex offHeap = new HnswIndex(dims, GRAPH_ALWAYS.withOffHeapFloats(true));
+    for (int i = 0; i < 1_000; i++) {
+      float[] v = data.next();
+      heap.upsert(image(i, "t"), v);
+      offHeap.upsert(image(i, "t"), v);
+    }
+    for (int q = 0; q < 50; q++) {
+      float[] query = data.next();
+      assertEquals(topK(heap, query, 10), topK(offHeap, query, 10));
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static double recallAtTen(ClusteredVectors data, VectorIndex approx, VectorIndex exact, int queries) {
+    int hits = 0;
+    for (int q = 0; q < queries; q++) {
+      float[] query = data.next();
+      Set<String> truth = ids(topK(exact, query, 10));
+      for (ScoredImage hit : topK(approx, query, 10)) if (truth.contains(hit.imageId())) hits++;
+    }
+    return hits / (10.0 * queries);
+  }
+
+  private static void add(int i, String tenant, float[] v, VectorIndex... indexes) {
+    for (VectorIndex index : indexes) index.upsert(image(i, tenant), v);
+  }
+
+  private static IndexedImage image(int i, String tenant) {
+    return new IndexedImage("img-" + i, tenant, i, 1, "hash-" + i, List.of(), Map.of());
+  }
+
+  private static List<ScoredImage> topK(VectorIndex index, float[] query, int k) {
+    return topK(index, query, k, SearchFilter.tenant("t"));
+  }
+
+  private static List<ScoredImage> topK(VectorIndex index, float[] query, int k, SearchFilter filter) {
+    TopKCollector top = new TopKCollector(k, -1f);
+    index.search(query, filter, KnnRequest.topK(k), top);
+    return top.results();
+  }
+
+  private static List<ScoredImage> above(VectorIndex index, float[] query, float threshold) {
+    List<ScoredImage> hits = new ArrayList<>();
+    index.search(query, SearchFilter.tenant("t"), new KnnRequest(10, threshold), (image, score) -> {
+      if (score >= threshold) hits.add(new ScoredImage(image, score));
+    });
+    return hits;
+  }
+
+  private static Set<String> ids(List<ScoredImage> hits) {
+    Set<String> ids = new HashSet<>();
+    for (ScoredImage hit : hits) ids.add(hit.imageId());
+    return ids;
+  }
+
+  private static List<Float> boxed(float[] v) {
+    List<Float> out = new ArrayList<>();
+    for (float x : v) out.add(x);
+    return out;
+  }
+}
