@@ -29,6 +29,7 @@ public final class VectorConfig extends AbstractConfig {
   public static final String INDEX_EF_SEARCH = "index.ef.search";
   public static final String INDEX_EXACT_BELOW = "index.exact.below";
   public static final String INDEX_FLOATS_OFF_HEAP = "index.floats.off.heap";
+  public static final String INDEX_SNAPSHOT_INTERVAL_MS = "index.snapshot.interval.ms";
 
   // ONNX image models (embedder=onnx).
   public static final String MODEL_PATH = "model.path";
@@ -97,6 +98,9 @@ public final class VectorConfig extends AbstractConfig {
       .define(INDEX_FLOATS_OFF_HEAP, Type.BOOLEAN, false, Importance.LOW,
           "hnsw: keep the float vectors (read only to rescore candidates) in memory-mapped temp files instead of the heap: "
               + "the heap then holds ~0.7 KB per 512-d vector instead of ~2.7 KB.")
+      .define(INDEX_SNAPSHOT_INTERVAL_MS, Type.LONG, 300_000L, Importance.LOW,
+          "hnsw: how often each store saves its graph to its task directory (and always on close), so a restart loads it "
+              + "instead of re-inserting every vector; the changelog is still replayed over it and decides. Negative: never.")
       .define(MODEL_PATH, Type.STRING, "", Importance.HIGH, "onnx: path of the .onnx image model.")
       .define(INPUT_NAME, Type.STRING, "", Importance.MEDIUM, "onnx: input tensor name (empty: the model's only input).")
       .define(OUTPUT_NAME, Type.STRING, "", Importance.MEDIUM, "onnx: output tensor used as the embedding (empty: the model's only output).")
@@ -152,6 +156,7 @@ public final class VectorConfig extends AbstractConfig {
   public int indexEfSearch() { return getInt(INDEX_EF_SEARCH); }
   public int indexExactBelow() { return getInt(INDEX_EXACT_BELOW); }
   public boolean indexFloatsOffHeap() { return getBoolean(INDEX_FLOATS_OFF_HEAP); }
+  public long indexSnapshotIntervalMs() { return getLong(INDEX_SNAPSHOT_INTERVAL_MS); }
   public String modelPath() { return getString(MODEL_PATH); }
   public String inputName() { return getString(INPUT_NAME); }
   public String outputName() { return getString(OUTPUT_NAME); }

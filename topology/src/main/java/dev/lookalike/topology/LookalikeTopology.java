@@ -118,7 +118,7 @@ public final class LookalikeTopology {
     for (VectorConfig v : vectors) {
       int d = dims.get(v.name());
       topology.addStateStore(Stores.keyValueStoreBuilder(
-              new VectorStoreSupplier(Names.vectorStore(v.name()), VectorIndexes.forConfig(v, d)),
+              new VectorStoreSupplier(Names.vectorStore(v.name()), VectorIndexes.forConfig(v, d), v.indexSnapshotIntervalMs()),
               Serdes.String(), AvroBinarySerde.of(VectorEntry.class))
           .withLoggingEnabled(Map.of())
           .withCachingDisabled(), matchProcessors);

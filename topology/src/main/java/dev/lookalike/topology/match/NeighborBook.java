@@ -39,6 +39,7 @@ final class NeighborBook {
     this.context = context;
     this.states = context.getStateStore(Names.neighborStore(vector.name()));
     this.vectors = VectorStore.unwrap(context.getStateStore(Names.vectorStore(vector.name())));
+    this.vectors.finishRestore(); // processors start after the restore: a loaded snapshot is now settled
     this.deleted = context.getStateStore(Names.deletedStore(vector.name()));
     this.clock = clock;
   }

@@ -1,5 +1,10 @@
 package dev.lookalike.topology.store;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.function.Function;
+
 /**
  * The in-memory search structure of a vector store, rebuilt from the store's changelog on
  * restore. Our own small interface, so an exact scan and an approximate graph are
@@ -24,6 +29,21 @@ public interface VectorIndex {
    * their exact scores: at least what the request asks for (an exact index offers them all).
    */
   void search(float[] query, SearchFilter filter, KnnRequest request, KnnCollector collector);
+
+  /** True when this kind of index is worth saving: rebuilding it costs far more than reading it. */
+  default boolean canSnapshot() {
+    return false;
+  }
+
+  /** Writes what {@link #readSnapshot} needs to come back without re-inserting every vector. */
+  default void writeSnapshot(DataOutputStream out) throws IOException {
+    throw new IOException(getClass().getSimpleName() + " has no snapshots");
+  }
+
+  /** Loads a snapshot into this empty index; images are looked up by id in the store's entries. */
+  default void readSnapshot(DataInputStream in, Function<String, IndexedImage> images) throws IOException {
+    throw new IOException(getClass().getSimpleName() + " has no snapshots");
+  }
 
   /** Offers every stored image of the filter's tenant that passes the filter. */
   default void search(float[] query, SearchFilter filter, KnnCollector collector) {

@@ -2,6 +2,10 @@ package dev.lookalike.topology.store;
 
 import dev.lookalike.avro.internal.VectorEntry;
 import dev.lookalike.serde.AvroBinarySerde;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +32,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.internals.StoreQueryUtils;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The innermost layer of a vector store: the key-value map (made durable by Kafka Streams'
@@ -35,11 +41,21 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * write, restore included. Answers {@link KnnQuery} for interactive queries.
  *
  * <p>The vector is held once, by the index (which may keep it off the heap); the map keeps each
- * entry without it and puts it back on reads, which are rare next to searches.
+ * entry without it (behind a 64-bit hash of the full value) and puts it back on reads, which are
+ * rare next to searches.
+ *
+ * <p>An index that is costly to rebuild is saved to the task directory now and then and on close
+ * ({@link VectorSnapshot}). On init the snapshot is loaded and the changelog replayed over it as
+ * usual: a record whose value the snapshot already holds is skipped (a hash, not a graph insert),
+ * any other is applied, and when the task starts processing ({@link #finishRestore}) every
+ * loaded entry the changelog never mentioned is dropped. The result is exactly the changelog's
+ * state whatever the snapshot held.
  *
  * <p>Stream threads write; HTTP threads search concurrently, hence the read-write lock.
  */
 public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
+
+  private static final Logger log = LoggerFactory.getLogger(VectorStore.class);
 
   private final String name;
   private final NavigableMap<Bytes, byte[]> entries = new TreeMap<>();
@@ -55,11 +71,22 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
   private final Map<String, Float> admissionFloors = new HashMap<>();
   private StateStoreContext context;
   private volatile boolean open;
+  private final long snapshotIntervalMs;
+  private Path snapshotFile;
+  private long lastSnapshotAt;
+  // Keys loaded from a snapshot that the changelog has not confirmed yet, with their stored values.
+  private Map<Bytes, byte[]> unconfirmed;
 
   public VectorStore(String name, Supplier<VectorIndex> indexFactory) {
+    this(name, indexFactory, -1);
+  }
+
+  /** @param snapshotIntervalMs how often to save a costly index (and on close); negative: never */
+  public VectorStore(String name, Supplier<VectorIndex> indexFactory, long snapshotIntervalMs) {
     this.name = name;
     this.indexFactory = indexFactory;
     this.index = indexFactory.get();
+    this.snapshotIntervalMs = snapshotIntervalMs;
   }
 
   /** The VectorStore under Kafka Streams' metering, logging and read-write layers. */
@@ -86,6 +113,10 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
     // of the aborted transaction, so it must start empty.
     clear();
     this.context = stateStoreContext;
+    boolean snapshots = snapshotIntervalMs >= 0 && index.canSnapshot() && stateStoreContext.stateDir() != null;
+    snapshotFile = snapshots ? stateStoreContext.stateDir().toPath().resolve(name + ".snapshot") : null;
+    loadSnapshot();
+    lastSnapshotAt = System.currentTimeMillis();
     // Restored records go through put(), so the index is rebuilt as the changelog is replayed.
     stateStoreContext.register(root, (RecordBatchingStateRestoreCallback) records -> {
       for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -99,20 +130,86 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
   public void put(Bytes key, byte[] value) {
     lock.writeLock().lock();
     try {
-      if (value == null) {
-        entries.remove(key);
-        index.remove(new String(key.get(), java.nio.charset.StandardCharsets.UTF_8));
-      } else {
-        VectorEntry entry = entryDeserializer.deserialize(name, value);
-        float[] vector = toArray(entry.getVector());
-        entry.setTenant(tenants.computeIfAbsent(entry.getTenant(), t -> t));
-        index.upsert(toIndexed(entry), vector);
-        entry.setVector(List.of());
-        entries.put(key, entrySerializer.serialize(name, entry));
-      }
+      if (!confirmsSnapshot(key, value)) apply(key, value);
       StoreQueryUtils.updatePosition(position, context);
     } finally {
       lock.writeLock().unlock();
+    }
+  }
+
+  /** True when a snapshot already put exactly this value here. */
+  private boolean confirmsSnapshot(Bytes key, byte[] value) {
+    if (unconfirmed == null) return false;
+    byte[] loaded = unconfirmed.remove(key);
+    return loaded != null && value != null && StoredEntry.hashOf(loaded) == StoredEntry.hash(value);
+  }
+
+  private void apply(Bytes key, byte[] value) {
+    if (value == null) {
+      entries.remove(key);
+      index.remove(new String(key.get(), StandardCharsets.UTF_8));
+      return;
+    }
+    VectorEntry entry = entryDeserializer.deserialize(name, value);
+    float[] vector = toArray(entry.getVector());
+    entry.setTenant(tenants.computeIfAbsent(entry.getTenant(), t -> t));
+    index.upsert(toIndexed(entry), vector);
+    entry.setVector(List.of());
+    entries.put(key, StoredEntry.of(StoredEntry.hash(value), entrySerializer.serialize(name, entry)));
+  }
+
+  /**
+   * Called when the task starts processing, after its restore: what a snapshot held that the
+   * changelog never mentioned is gone from the changelog's state, so it goes from this one too.
+   */
+  public void finishRestore() {
+    lock.writeLock().lock();
+    try {
+      if (unconfirmed == null) return;
+      for (Bytes key : unconfirmed.keySet()) apply(key, null);
+      log.info("vector store {}: {} entries from the snapshot confirmed by the changelog, {} dropped", name,
+          entries.size(), unconfirmed.size());
+      unconfirmed = null;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private void loadSnapshot() {
+    if (snapshotFile == null || !Files.exists(snapshotFile)) return;
+    long started = System.nanoTime();
+    try {
+      unconfirmed = VectorSnapshot.read(snapshotFile, entries, index, this::indexedImage);
+      log.info("vector store {}: snapshot of {} vectors loaded in {} ms", name, entries.size(), (System.nanoTime() - started) / 1_000_000);
+    } catch (IOException | RuntimeException e) {
+      log.warn("vector store {}: ignoring unreadable snapshot {} ({}); rebuilding from the changelog", name, snapshotFile, e.toString());
+      clear();
+    }
+  }
+
+  private IndexedImage indexedImage(String imageId) {
+    byte[] stored = entries.get(Bytes.wrap(imageId.getBytes(StandardCharsets.UTF_8)));
+    if (stored == null) return null;
+    VectorEntry entry = entryDeserializer.deserialize(name, StoredEntry.payload(stored));
+    entry.setTenant(tenants.computeIfAbsent(entry.getTenant(), t -> t));
+    return toIndexed(entry);
+  }
+
+  /** Saves the index when it is worth it; only a state the changelog has confirmed is saved. */
+  private void maybeSnapshot(boolean force) {
+    if (snapshotFile == null || unconfirmed != null || !open) return;
+    long now = System.currentTimeMillis();
+    if (!force && now - lastSnapshotAt < snapshotIntervalMs) return;
+    lastSnapshotAt = now;
+    long started = System.nanoTime();
+    lock.readLock().lock();
+    try {
+      VectorSnapshot.write(snapshotFile, entries, index);
+      log.info("vector store {}: snapshot of {} vectors written in {} ms", name, entries.size(), (System.nanoTime() - started) / 1_000_000);
+    } catch (IOException | RuntimeException e) {
+      log.warn("vector store {}: snapshot not written ({}); a restart rebuilds from the changelog", name, e.toString());
+    } finally {
+      lock.readLock().unlock();
     }
   }
 
@@ -157,9 +254,9 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
   }
 
   /** The stored entry with its vector put back from the index (callers hold the lock). */
-  private byte[] withVector(byte[] stripped) {
-    if (stripped == null) return null;
-    VectorEntry entry = entryDeserializer.deserialize(name, stripped);
+  private byte[] withVector(byte[] stored) {
+    if (stored == null) return null;
+    VectorEntry entry = entryDeserializer.deserialize(name, StoredEntry.payload(stored));
     float[] vector = index.vector(entry.getImageId());
     List<Float> boxed = new ArrayList<>(vector.length);
     for (float x : vector) boxed.add(x);
@@ -284,10 +381,13 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
   }
 
   @Override
-  public void flush() {}
+  public void flush() {
+    maybeSnapshot(false);
+  }
 
   @Override
   public void close() {
+    maybeSnapshot(true); // a restart then restores in seconds, not by re-inserting every vector
     open = false;
     clear();
   }
@@ -297,6 +397,7 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
     try {
       entries.clear();
       tenants.clear();
+      unconfirmed = null;
       index = indexFactory.get();
       admissionFloors.clear();
     } finally {

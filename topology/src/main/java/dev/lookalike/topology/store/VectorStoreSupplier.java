@@ -6,11 +6,12 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /** Supplies {@link VectorStore}s; Kafka Streams adds caching-free logging and metering around them. */
-public record VectorStoreSupplier(String name, Supplier<VectorIndex> indexFactory) implements KeyValueBytesStoreSupplier {
+public record VectorStoreSupplier(String name, Supplier<VectorIndex> indexFactory, long snapshotIntervalMs)
+    implements KeyValueBytesStoreSupplier {
 
   @Override
   public KeyValueStore<Bytes, byte[]> get() {
-    return new VectorStore(name, indexFactory);
+    return new VectorStore(name, indexFactory, snapshotIntervalMs);
   }
 
   @Override

@@ -5,12 +5,16 @@ import dev.lookalike.topology.store.KnnCollector;
 import dev.lookalike.topology.store.KnnRequest;
 import dev.lookalike.topology.store.SearchFilter;
 import dev.lookalike.topology.store.VectorMath;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One tenant's hierarchical navigable small-world graph (Malkov & Yashunin) over int8 codes.
@@ -72,6 +76,10 @@ final class HnswGraph implements AutoCloseable {
 
   boolean contains(String imageId) {
     return slotOf.containsKey(imageId);
+  }
+
+  void forEachImage(java.util.function.Consumer<String> action) {
+    slotOf.keySet().forEach(action);
   }
 
   float[] vector(String imageId) {
@@ -321,7 +329,100 @@ final class HnswGraph implements AutoCloseable {
     return VectorMath.dotInt8(q, qo, codes.get(node >>> CHUNK_SHIFT), (node & MASK) * dims, dims) * (qs * scales[node]);
   }
 
+  // ---------------------------------------------------------------- snapshots
+
+  /** Writes the whole graph: loading it costs a read, not an insert per vector. */
+  void write(DataOutputStream out, SnapshotIO io) throws IOException {
+    out.writeInt(size);
+    out.writeInt(entry);
+    out.writeInt(topLevel);
+    long[] deletedBits = deleted.toLongArray();
+    out.writeInt(deletedBits.length);
+    for (long bits : deletedBits) out.writeLong(bits);
+    io.writeFloats(out, scales, 0, size);
+    for (int chunk = 0; chunk * CHUNK < size; chunk++) {
+      int nodes = Math.min(CHUNK, size - chunk * CHUNK);
+      out.write(codes.get(chunk), 0, nodes * dims);
+      io.writeInts(out, bottomLinks.get(chunk), 0, nodes * (m0 + 1));
+    }
+    for (int node = 0; node < size; node++) {
+      int[] upper = upperLinks[node];
+      out.writeShort(upper == null ? 0 : upper.length);
+      if (upper != null) io.writeInts(out, upper, 0, upper.length);
+      boolean live = !deleted.get(node);
+      out.writeBoolean(live);
+      if (live) {
+        out.writeUTF(images[node].imageId());
+        io.writeFloats(out, floats.get(node), 0, dims);
+      }
+    }
+  }
+
+  /** Reads a graph written by {@link #write}; every link is checked, so a bad file fails here. */
+  static HnswGraph read(DataInputStream in, SnapshotIO io, int dims, HnswParams params, Function<String, IndexedImage> images)
+      throws IOException {
+    HnswGraph g = new HnswGraph(dims, params);
+    int size = in.readInt();
+    g.ensureCapacity(size);
+    g.size = size;
+    g.entry = in.readInt();
+    g.topLevel = in.readInt();
+    long[] deletedBits = new long[in.readInt()];
+    for (int i = 0; i < deletedBits.length; i++) deletedBits[i] = in.readLong();
+    g.deleted.or(BitSet.valueOf(deletedBits));
+    g.deletedCount = g.deleted.cardinality();
+    io.readFloats(in, g.scales, 0, size);
+    for (int chunk = 0; chunk * CHUNK < size; chunk++) {
+      int nodes = Math.min(CHUNK, size - chunk * CHUNK);
+      in.readFully(g.codes.get(chunk), 0, nodes * dims);
+      io.readInts(in, g.bottomLinks.get(chunk), 0, nodes * (g.m0 + 1));
+    }
+    float[] vector = new float[dims];
+    for (int node = 0; node < size; node++) {
+      int upper = in.readShort();
+      if (upper > 0) {
+        g.upperLinks[node] = new int[upper];
+        io.readInts(in, g.upperLinks[node], 0, upper);
+      }
+      if (in.readBoolean()) {
+        IndexedImage image = images.apply(in.readUTF());
+        if (image == null) throw new IOException("snapshot graph names an image its entries do not hold");
+        g.images[node] = image;
+        g.slotOf.put(image.imageId(), node);
+        io.readFloats(in, vector, 0, dims);
+        g.floats.set(node, vector);
+      } else if (!g.deleted.get(node)) {
+        throw new IOException("snapshot graph: live flag and tombstones disagree");
+      }
+    }
+    g.checkLinks();
+    return g;
+  }
+
+  private void checkLinks() throws IOException {
+    boolean valid = size == 0 ? entry == -1 : entry >= 0 && entry < size && topLevel == levelsOf(entry);
+    for (int node = 0; node < size && valid; node++) {
+      int levels = levelsOf(node);
+      valid = upperLinks[node] == null || upperLinks[node].length == levels * (m + 1);
+      for (int level = 0; level <= levels && valid; level++) {
+        int[] links = linkArray(node, level);
+        int offset = linkOffset(node, level);
+        int count = links[offset];
+        valid = count >= 0 && count <= (level == 0 ? m0 : m);
+        for (int i = 1; i <= count && valid; i++) {
+          int target = links[offset + i];
+          valid = target >= 0 && target < size && levelsOf(target) >= level;
+        }
+      }
+    }
+    if (!valid) throw new IOException("snapshot graph has links out of range");
+  }
+
   // ---------------------------------------------------------------- layout
+
+  private int levelsOf(int node) {
+    return upperLinks[node] == null ? 0 : upperLinks[node].length / (m + 1);
+  }
 
   private int[] linkArray(int node, int level) {
     return level == 0 ? bottomLinks.get(node >>> CHUNK_SHIFT) : upperLinks[node];

@@ -5,8 +5,12 @@ import dev.lookalike.topology.store.KnnCollector;
 import dev.lookalike.topology.store.KnnRequest;
 import dev.lookalike.topology.store.SearchFilter;
 import dev.lookalike.topology.store.VectorIndex;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Approximate nearest-neighbour index: one HNSW graph over int8 codes per tenant (a search never
@@ -80,6 +84,41 @@ public final class HnswIndex implements VectorIndex {
   public void search(float[] query, SearchFilter filter, KnnRequest request, KnnCollector collector, int efSearch) {
     HnswGraph graph = graphs.get(filter.tenant());
     if (graph != null) graph.search(query, filter, request, collector, efSearch, params.exactBelow());
+  }
+
+  @Override
+  public boolean canSnapshot() {
+    return true;
+  }
+
+  @Override
+  public void writeSnapshot(DataOutputStream out) throws IOException {
+    out.writeInt(dims);
+    out.writeInt(params.m());
+    out.writeInt(graphs.size());
+    SnapshotIO io = new SnapshotIO();
+    for (Map.Entry<String, HnswGraph> e : graphs.entrySet()) {
+      out.writeUTF(e.getKey());
+      e.getValue().write(out, io);
+    }
+  }
+
+  @Override
+  public void readSnapshot(DataInputStream in, Function<String, IndexedImage> images) throws IOException {
+    if (!graphs.isEmpty()) throw new IllegalStateException("snapshots load into an empty index");
+    int savedDims = in.readInt();
+    int savedM = in.readInt();
+    if (dims == 0) dims = savedDims;
+    if (savedDims != dims || savedM != params.m()) {
+      throw new IOException("snapshot of a graph with dims=" + savedDims + " m=" + savedM + ", configured dims=" + dims + " m=" + params.m());
+    }
+    SnapshotIO io = new SnapshotIO();
+    for (int i = in.readInt(); i > 0; i--) {
+      String tenant = in.readUTF();
+      HnswGraph graph = HnswGraph.read(in, io, dims, params, images);
+      graphs.put(tenant, graph);
+      graph.forEachImage(id -> tenantOf.put(id, tenant));
+    }
   }
 
   /** Heap held by codes, links and scales (not the metadata of images). */

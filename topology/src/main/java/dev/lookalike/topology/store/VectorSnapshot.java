@@ -1,0 +1,82 @@
+package dev.lookalike.topology.store;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.function.Function;
+import org.apache.kafka.common.utils.Bytes;
+
+/**
+ * A vector store saved to its task directory: the entries, then the index as it is in memory.
+ * Loading one replaces re-inserting every vector into the graph (minutes for a million) with a
+ * read; the changelog is still replayed over it and decides (see {@link VectorStore}), so a
+ * snapshot that is stale, or holds writes of an aborted transaction, is corrected, never trusted.
+ */
+final class VectorSnapshot {
+
+  private static final int MAGIC = 0x4c4b5653; // "LKVS"
+  private static final int FORMAT = 1;
+
+  private VectorSnapshot() {}
+
+  /** Writes to a temporary file and renames it, so a crash mid-write leaves the old snapshot. */
+  static void write(Path file, NavigableMap<Bytes, byte[]> entries, VectorIndex index) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
+      out.writeInt(MAGIC);
+      out.writeInt(FORMAT);
+      out.writeInt(entries.size());
+      for (Map.Entry<Bytes, byte[]> e : entries.entrySet()) {
+        writeBytes(out, e.getKey().get());
+        writeBytes(out, e.getValue());
+      }
+      index.writeSnapshot(out);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * Fills the empty entries and index from the file.
+   *
+   * @param imageOf the index's view of a stored entry, by image id
+   * @return the keys loaded, each with the stored value it came with
+   */
+  static Map<Bytes, byte[]> read(Path file, NavigableMap<Bytes, byte[]> entries, VectorIndex index,
+                                 Function<String, IndexedImage> imageOf) throws IOException {
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20))) {
+      if (in.readInt() != MAGIC || in.readInt() != FORMAT) throw new IOException("not a vector store snapshot of format " + FORMAT);
+      int count = in.readInt();
+      Map<Bytes, byte[]> loaded = new HashMap<>(Math.max(16, count * 4 / 3 + 1));
+      for (int i = 0; i < count; i++) {
+        Bytes key = Bytes.wrap(readBytes(in));
+        byte[] value = readBytes(in);
+        entries.put(key, value);
+        loaded.put(key, value);
+      }
+      index.readSnapshot(in, imageOf);
+      if (index.size() != count) throw new IOException("snapshot index holds " + index.size() + " images, its entries " + count);
+      return loaded;
+    }
+  }
+
+  private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+    out.writeInt(bytes.length);
+    out.write(bytes);
+  }
+
+  private static byte[] readBytes(DataInputStream in) throws IOException {
+    int length = in.readInt();
+    if (length < 0 || length > 64 << 20) throw new IOException("snapshot record of " + length + " bytes");
+    byte[] bytes = new byte[length];
+    in.readFully(bytes);
+    return bytes;
+  }
+}

@@ -1,0 +1,145 @@
+package dev.lookalike.topology.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lookalike.avro.internal.VectorEntry;
+import dev.lookalike.serde.AvroBinarySerde;
+import dev.lookalike.topology.store.hnsw.HnswIndex;
+import dev.lookalike.topology.store.hnsw.HnswParams;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A saved graph comes back on restart, and the changelog replayed over it decides: the result is
+ * exactly the changelog's state, whatever the snapshot held.
+ */
+class VectorStoreSnapshotTest {
+
+  private static final int DIMS = 24;
+  private static final HnswParams GRAPH = HnswParams.DEFAULTS.withExactBelow(0);
+  @TempDir Path stateDir;
+  private final SplittableRandom random = new SplittableRandom(99);
+
+  @Test
+  void aRestartLoadsTheSnapshotAndTheChangelogCorrectsWhatItHeld() throws IOException {
+    Map<String, byte[]> changelog = new LinkedHashMap<>();
+    VectorStore first = open();
+    for (int i = 0; i < 1_500; i++) write(first, changelog, "img-" + i, randomVector());
+    first.close(); // saves the snapshot
+    Path snapshot = stateDir.resolve("vectors-test.snapshot");
+    assertThat(snapshot).exists();
+
+    // A second life: restored, then a write of a transaction that is aborted, then closed: the
+    // snapshot now holds an image the changelog never had.
+    VectorStore ghostWriter = open();
+    changelog.forEach((id, value) -> ghostWriter.put(key(id), value));
+    ghostWriter.finishRestore();
+    ghostWriter.put(key("img-ghost"), value("img-ghost", randomVector()));
+    ghostWriter.close();
+    // And the changelog moved on: one image replaced, one deleted, one new.
+    changelog.put("img-7", value("img-7", randomVector()));
+    changelog.put("img-8", null);
+    changelog.put("img-new", value("img-new", randomVector()));
+
+    VectorStore restored = open();
+    assertThat(restored.size()).as("loaded from the snapshot, before the replay").isEqualTo(1_501);
+    changelog.forEach((id, value) -> restored.put(key(id), value));
+    restored.finishRestore();
+
+    VectorStore rebuilt = rebuiltFrom(changelog);
+    assertThat(restored.size()).isEqualTo(rebuilt.size()).isEqualTo(1_500);
+    assertThat(restored.get(key("img-ghost"))).isNull();
+    assertThat(restored.get(key("img-8"))).isNull();
+    for (String id : List.of("img-7", "img-new", "img-0", "img-1499")) {
+      assertThat(restored.get(key(id))).isEqualTo(changelog.get(id));
+    }
+    for (int q = 0; q < 50; q++) {
+      float[] query = randomVector();
+      assertThat(top(restored, query)).isEqualTo(top(rebuilt, query));
+    }
+  }
+
+  @Test
+  void anUnreadableSnapshotIsIgnoredAndTheChangelogRebuildsEverything() throws IOException {
+    Map<String, byte[]> changelog = new LinkedHashMap<>();
+    VectorStore first = open();
+    for (int i = 0; i < 300; i++) write(first, changelog, "img-" + i, randomVector());
+    first.close();
+    Path snapshot = stateDir.resolve("vectors-test.snapshot");
+    byte[] bytes = Files.readAllBytes(snapshot);
+    for (int i = bytes.length / 2; i < bytes.length; i += 7) bytes[i] = (byte) 0xff; // links out of range
+    Files.write(snapshot, bytes);
+
+    VectorStore restored = open();
+    assertThat(restored.size()).as("nothing trusted from a bad file").isZero();
+    changelog.forEach((id, value) -> restored.put(key(id), value));
+    restored.finishRestore();
+    assertThat(restored.size()).isEqualTo(300);
+    float[] query = randomVector();
+    assertThat(top(restored, query)).isEqualTo(top(rebuiltFrom(changelog), query));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private VectorStore open() {
+    VectorStore store = new VectorStore("vectors-test", () -> new HnswIndex(DIMS, GRAPH), 60_000);
+    Properties props = new Properties();
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "snapshot-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    store.init(new MockProcessorContext<>(props, new TaskId(0, 0), stateDir.toFile()).getStateStoreContext(), store);
+    return store;
+  }
+
+  private VectorStore rebuiltFrom(Map<String, byte[]> changelog) {
+    VectorStore store = new VectorStore("vectors-rebuilt", () -> new HnswIndex(DIMS, GRAPH), -1);
+    changelog.forEach((id, value) -> store.put(key(id), value));
+    return store;
+  }
+
+  private void write(VectorStore store, Map<String, byte[]> changelog, String id, float[] vector) {
+    byte[] value = value(id, vector);
+    store.put(key(id), value);
+    changelog.put(id, value);
+  }
+
+  private static List<String> top(VectorStore store, float[] query) {
+    TopKCollector top = new TopKCollector(10, -1f);
+    store.search(query, SearchFilter.tenant("t"), KnnRequest.EVERYTHING, top);
+    List<String> ids = new ArrayList<>();
+    for (ScoredImage hit : top.results()) ids.add(hit.imageId() + "=" + hit.score());
+    return ids;
+  }
+
+  private static Bytes key(String id) {
+    return Bytes.wrap(id.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] value(String id, float[] vector) {
+    List<Float> boxed = new ArrayList<>();
+    for (float x : vector) boxed.add(x);
+    VectorEntry entry = VectorEntry.newBuilder().setImageId(id).setTenant("t").setUploadedAt(1).setVersion(1).setContentHash("h-" + id)
+        .setWidth(1).setHeight(1).setFormat("png").setModel("m").setVector(boxed).build();
+    return AvroBinarySerde.of(VectorEntry.class).serialize("t", entry);
+  }
+
+  private float[] randomVector() {
+    float[] v = new float[DIMS];
+    for (int i = 0; i < DIMS; i++) v[i] = (float) random.nextGaussian();
+    return VectorMath.normalize(v);
+  }
+}
