@@ -170,6 +170,14 @@ class ProcessFailoverTest {
         }
         return recommendations.keySet().containsAll(ids);
       });
+      // Every image having a list is not every list being final on this side: the consumer reads
+      // the partitions at different paces, so a later version may still wait in another one.
+      await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> {
+        for (ConsumerRecord<String, Recommendations> r : recs.poll(Duration.ofMillis(100))) {
+          recommendations.put(r.key(), r.value().getItems().stream().map(i -> i.getImageId() + "=" + i.getScore()).toList());
+        }
+        return recs.endOffsets(recs.assignment()).entrySet().stream().allMatch(e -> recs.position(e.getKey()) >= e.getValue());
+      });
       await().atMost(DEADLINE).until(() -> {
         int before = pairs.size();
         for (ConsumerRecord<String, NearDuplicateDetected> r : dups.poll(Duration.ofMillis(500))) {
