@@ -41,6 +41,6 @@ mvn -q -B -f "$root/pom.xml" -pl bench -am -DskipTests package dependency:build-
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
 
 cd "$root"
-exec java -Xmx2g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
+exec java -Xmx2g --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
   dev.lookalike.bench.NearDuplicateCalibration --real-dir "$real_dir" \
   --out bench/results/near-duplicate-calibration.md "$@"

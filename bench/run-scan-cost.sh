@@ -12,4 +12,4 @@ done
 export PATH="$JAVA_HOME/bin:$PATH"
 cd "$root"
 mvn -B -q -DskipTests -pl bench -am package dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >&2
-exec java -Xmx6g -cp "bench/target/classes:$(cat bench/target/bench.classpath)" dev.lookalike.bench.ScanCost "$@"
+exec java -Xmx6g --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp "bench/target/classes:$(cat bench/target/bench.classpath)" dev.lookalike.bench.ScanCost "$@"

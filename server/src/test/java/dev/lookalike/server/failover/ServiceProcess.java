@@ -40,7 +40,8 @@ final class ServiceProcess implements AutoCloseable {
     }
     Path log = dir.resolve(name + ".log");
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process process = new ProcessBuilder(List.of(java, "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
+    // The same flags as the launcher: the instances run the SIMD kernels (jdk.incubator.vector) like production.
+    Process process = new ProcessBuilder(List.of(java, "-Xmx512m", "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
         "-cp", System.getProperty("java.class.path"), "dev.lookalike.server.cli.LookalikeCli", "run", "--config", config.toString()))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
