@@ -27,8 +27,8 @@ public record SearchFilter(String tenant, List<String> tags, Map<String, String>
     return new SearchFilter(tenant, tags, attributes, excludeId, min);
   }
 
-  /** True when only a few images may pass: tags or attributes are required. */
-  public boolean isSelective() {
+  /** True when tags or attributes are required (named so, not isX: filters travel between instances as JSON). */
+  public boolean filtersByMetadata() {
     return !tags.isEmpty() || !attributes.isEmpty();
   }
 

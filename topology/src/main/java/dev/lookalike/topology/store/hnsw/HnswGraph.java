@@ -221,7 +221,7 @@ final class HnswGraph implements AutoCloseable {
   void search(float[] query, SearchFilter filter, KnnRequest request, KnnCollector collector, int efSearch, int exactBelow) {
     int live = live();
     if (live == 0) return;
-    if (live < exactBelow || filter.isSelective() || request.k() >= live / 2) {
+    if (live < exactBelow || filter.filtersByMetadata() || request.k() >= live / 2) {
       scan(query, filter, collector);
       return;
     }
