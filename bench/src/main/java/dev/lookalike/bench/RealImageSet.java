@@ -27,12 +27,13 @@ import java.util.stream.Stream;
  * as openclipart's 1,378 near-identical stars, dominates. Files with identical pixels (the same
  * icon saved twice, often in two folders) and images under 64 px on a side are skipped: they
  * are true duplicates or too small to edit. Each image's folder is its group.
+ * Public for the index benchmark ({@code bench.index.RealEmbeddings}), which embeds the same images.
  */
-record RealImageSet(Path root, List<Path> files, List<Integer> groups, int folders) {
+public record RealImageSet(Path root, List<Path> files, List<Integer> groups, int folders) {
 
     static final int MIN_SIDE = 64;
 
-    static RealImageSet select(Path root, int count) throws IOException {
+    public static RealImageSet select(Path root, int count) throws IOException {
         List<Iterator<Path>> folders = shuffledFolders(root);
         List<Path> files = new ArrayList<>();
         List<Integer> groups = new ArrayList<>();
@@ -53,7 +54,7 @@ record RealImageSet(Path root, List<Path> files, List<Integer> groups, int folde
         return new RealImageSet(root, files, groups, (int) groups.stream().distinct().count());
     }
 
-    BufferedImage load(int index) {
+    public BufferedImage load(int index) {
         try {
             return new ImageDecoder().decode(Files.readAllBytes(files.get(index))).image();
         } catch (IOException e) {
@@ -61,7 +62,7 @@ record RealImageSet(Path root, List<Path> files, List<Integer> groups, int folde
         }
     }
 
-    String name(int index) {
+    public String name(int index) {
         return root.relativize(files.get(index)).toString();
     }
 

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Index benchmark (issue 5): our vector index ("lookalike": HnswIndex; "lookalike-exact":
+# ExactScanIndex) against hnswlib, FAISS (HNSW flat and HNSW + 8-bit SQ) and Lucene 10 HNSW (float
+# and int8), side by side on the same data, with the same HNSW parameters, one thread for inserts
+# and for queries.
+#
+#   bench/run-index-bench.sh [--size 100k|1m|all] [--dataset synthetic|real|all]
+#                            [--m 16] [--ef-construction 100] [--ef 10,16,32,64,128,256,512]
+#                            [--engines hnswlib,faiss-hnsw-flat,faiss-hnsw-sq8,lucene-hnsw,lucene-hnsw-int8,lookalike,lookalike-offheap,lookalike-exact]
+#                            [--data-dir DIR]
+# Defaults: --size 100k --dataset all (synthetic-100k, then the real openclipart embeddings).
+#
+# Datasets (made once, then cached in --data-dir, default bench/target/index-data; fvecs/ivecs):
+#   synthetic-100k / synthetic-1m  clustered synthetic unit vectors, 512 dims, fixed seed
+#   real-openclipart               SqueezeNet 1.1 `embedding` (512 dims) of Debian's openclipart-png
+# each with 1,000 held-out queries and exact top-100 ground truth (brute force, 2 threads).
+# Writes bench/results/index-<dataset>.md and the raw JSON lines bench/results/index-<dataset>.jsonl;
+# a run with --engines X replaces only X's rows, so one engine can be rerun alone.
+#
+# Needs: a JDK >= 21, Maven, and Debian's python3-hnswlib, python3-faiss, python3-numpy for
+# /usr/bin/python3 (installed here with apt-get when missing; that needs root), plus
+# openclipart-png for the real dataset (apt-get download + dpkg -x, no root, cached in
+# ${LOOKALIKE_CACHE:-~/.cache/lookalike}/openclipart, shared with run-calibration.sh).
+# Time on 2 idle cores: 100k about 10 minutes of CPU (most of it building 5 HNSW indexes; FAISS's
+# generic Debian build is the slowest), far longer when other jobs share the cores; the real
+# dataset ~3 minutes the first time (embedding 5,885 images), then ~1 minute; 1m takes hours: it
+# prints an estimate from the 100k results first, and progress with time left while it builds.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+command_line="bench/run-index-bench.sh${*:+ $*}"
+export BENCH_COMMAND="$command_line"
+
+size=100k dataset=all m=16 efc=100 efs=10,16,32,64,128,256,512
+engines=hnswlib,faiss-hnsw-flat,faiss-hnsw-sq8,lucene-hnsw,lucene-hnsw-int8,lookalike,lookalike-offheap,lookalike-exact
+data_dir="$root/bench/target/index-data"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --size) size="$2"; shift 2 ;;
+    --dataset) dataset="$2"; shift 2 ;;
+    --m) m="$2"; shift 2 ;;
+    --ef-construction) efc="$2"; shift 2 ;;
+    --ef) efs="$2"; shift 2 ;;
+    --engines) engines="$2"; shift 2 ;;
+    --data-dir) data_dir="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
+    -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) echo "run-index-bench: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+case "$size" in 100k|1m|all) ;; *) echo "run-index-bench: --size 100k|1m|all" >&2; exit 2 ;; esac
+case "$dataset" in synthetic|real|all) ;; *) echo "run-index-bench: --dataset synthetic|real|all" >&2; exit 2 ;; esac
+
+datasets=()
+if [ "$dataset" != real ]; then
+  [ "$size" != 1m ] && datasets+=(synthetic-100k)
+  [ "$size" != 100k ] && datasets+=(synthetic-1m)
+fi
+[ "$dataset" != synthetic ] && datasets+=(real-openclipart)
+
+# --- tools -------------------------------------------------------------------------------------
+java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'; }
+find_jdk() {
+  local candidate
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
+    if [ "$(java_major "$candidate")" -ge 21 ] 2>/dev/null; then echo "$candidate"; return 0; fi
+  done
+  echo "run-index-bench: no JDK >= 21 found (set JAVA_HOME)" >&2; return 1
+}
+export JAVA_HOME="$(find_jdk)"
+export PATH="$JAVA_HOME/bin:$PATH"
+
+# Debian's Python, not a pyenv one from PATH: the engines are Debian packages.
+py() { env -u PYTHONPATH -u PYTHONHOME OMP_NUM_THREADS=1 /usr/bin/python3 "$@"; }
+if [[ ",$engines," =~ ,(hnswlib|faiss-) ]] && ! py -c 'import hnswlib, faiss, numpy' 2>/dev/null; then
+  echo "run-index-bench: installing python3-hnswlib python3-faiss python3-numpy ..." >&2
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-hnswlib python3-faiss python3-numpy >&2 \
+    || { $sudo apt-get update -q >&2 && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-hnswlib python3-faiss python3-numpy >&2; }
+fi
+
+openclipart_dir() {
+  local cache="${LOOKALIKE_CACHE:-$HOME/.cache/lookalike}/openclipart"
+  local pngs="$cache/root/usr/share/openclipart/png"
+  if [ ! -d "$pngs" ]; then
+    mkdir -p "$cache"
+    echo "run-index-bench: fetching openclipart-png into $cache ..." >&2
+    (cd "$cache" && { ls openclipart-png_*.deb >/dev/null 2>&1 || apt-get download openclipart-png >&2; })
+    dpkg -x "$cache"/openclipart-png_*.deb "$cache/root"
+  fi
+  echo "$pngs"
+}
+
+echo "run-index-bench: building bench (mvn package -DskipTests) ..." >&2
+mvn -q -B -f "$root/pom.xml" -pl bench -am -DskipTests package dependency:build-classpath \
+  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
+cd "$root"
+classpath="bench/target/classes:$(cat bench/target/classpath.txt)"
+export JAVA_BIN="$JAVA_HOME/bin/java"
+LUCENE_VERSION="$(tr ':' '\n' < bench/target/classpath.txt | sed -n 's/.*lucene-core-\([0-9.]*\)\.jar$/\1/p' | head -1)"
+export LUCENE_VERSION
+# The class path goes in CLASSPATH, not -cp: ONNX Runtime 1.29.0 (Java) crashes with SIGSEGV while
+# creating its environment when the java command line is longer than about 4 KB, and ours is ~5 KB.
+bench_java() { # heap, then IndexBench arguments
+  local heap="$1"; shift
+  CLASSPATH="$classpath" java "-Xmx$heap" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+    dev.lookalike.bench.index.IndexBench "$@" 2> >(grep -v -e '^WARNING: Using incubator' >&2)
+}
+mkdir -p bench/results
+work="$data_dir/work"
+
+# --- run ---------------------------------------------------------------------------------------
+for ds in "${datasets[@]}"; do
+  started=$SECONDS
+  heap=3g; [ "$ds" = synthetic-1m ] && heap=10g
+  echo "=== $ds ===" >&2
+  if [ "$ds" = real-openclipart ]; then
+    bench_java "$heap" prepare --data-dir "$data_dir" --dataset "$ds" \
+      --png-root "$(openclipart_dir)" --models-dir "$root/../shared/models"
+  else
+    bench_java "$heap" prepare --data-dir "$data_dir" --dataset "$ds"
+  fi
+  if [ "$ds" = synthetic-1m ]; then
+    echo "run-index-bench: rough time for 1m, scaled from bench/results/index-synthetic-100k.jsonl:" >&2
+    py "$here/index_bench.py" estimate --jsonl bench/results/index-synthetic-100k.jsonl --n 1000000 --engines "$engines"
+  fi
+  jsonl="bench/results/index-$ds.jsonl"
+  # Rows of the engines run now are replaced; other engines' rows stay (e.g. --engines lookalike).
+  py "$here/index_bench.py" drop --jsonl "$jsonl" --engines "$engines"
+  IFS=, read -ra engine_list <<< "$engines"
+  for engine in "${engine_list[@]}"; do
+    t=$SECONDS
+    echo "--- $ds: $engine ---" >&2
+    case "$engine" in
+      hnswlib|faiss-*)
+        py "$here/index_bench.py" run --data-dir "$data_dir" --dataset "$ds" --engine "$engine" --work "$work" \
+          --out "$jsonl" --m "$m" --ef-construction "$efc" --ef "$efs" ;;
+      *)
+        bench_java "$heap" run --data-dir "$data_dir" --dataset "$ds" --engine "$engine" --work "$work" \
+          --out "$jsonl" --m "$m" --ef-construction "$efc" --ef "$efs" ;;
+    esac
+    echo "    ($engine took $((SECONDS - t)) s; $ds so far $((SECONDS - started)) s)" >&2
+  done
+  py "$here/index_bench.py" report --data-dir "$data_dir" --dataset "$ds" --jsonl "$jsonl" \
+    --out "bench/results/index-$ds.md" --command "$command_line"
+  echo "=== $ds done in $((SECONDS - started)) s: bench/results/index-$ds.md ===" >&2
+done
