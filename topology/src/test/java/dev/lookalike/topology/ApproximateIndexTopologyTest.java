@@ -36,6 +36,7 @@ class ApproximateIndexTopologyTest {
     Outputs out = run(Map.of(
         "vector.perceptual.index.exact.below", "0",
         "vector.perceptual.index.ef.search", "2",
+        "vector.perceptual.index.ef.duplicates", "2",
         "vector.perceptual.index.m", "4",
         "vector.perceptual.index.ef.construction", "8",
         "vector.perceptual.recommend.k", "5"));

@@ -42,7 +42,7 @@ final class LookalikeEngine implements AnnEngine {
   LookalikeEngine(int dims, int m, int efConstruction, boolean exact, boolean offHeap) {
     this.exact = exact;
     this.offHeap = offHeap;
-    this.params = new HnswParams(m, efConstruction, HnswParams.DEFAULTS.efSearch(), 0, offHeap);
+    this.params = new HnswParams(m, efConstruction, HnswParams.DEFAULTS.efSearch(), HnswParams.DEFAULTS.efDuplicates(), 0, offHeap);
     this.index = exact ? new ExactScanIndex(dims) : new HnswIndex(dims, params);
   }
 

@@ -20,7 +20,8 @@ public final class VectorIndexes {
 
   static HnswParams hnswParams(VectorConfig v) {
     try {
-      return new HnswParams(v.indexM(), v.indexEfConstruction(), v.indexEfSearch(), v.indexExactBelow(), v.indexFloatsOffHeap());
+      return new HnswParams(v.indexM(), v.indexEfConstruction(), v.indexEfSearch(), v.indexEfDuplicates(), v.indexExactBelow(),
+          v.indexFloatsOffHeap());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("vector." + v.name() + ".index.*: " + e.getMessage());
     }

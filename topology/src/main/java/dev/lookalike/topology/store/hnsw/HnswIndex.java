@@ -77,7 +77,8 @@ public final class HnswIndex implements VectorIndex {
 
   @Override
   public void search(float[] query, SearchFilter filter, KnnRequest request, KnnCollector collector) {
-    search(query, filter, request, collector, params.efSearch());
+    boolean exhaustive = request.exhaustiveAbove() != Float.POSITIVE_INFINITY;
+    search(query, filter, request, collector, exhaustive ? Math.max(params.efSearch(), params.efDuplicates()) : params.efSearch());
   }
 
   /** A search with its own beam width (benchmarks sweep it). */

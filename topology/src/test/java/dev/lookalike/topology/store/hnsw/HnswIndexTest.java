@@ -40,7 +40,7 @@ class HnswIndexTest {
   void everyImageAboveTheExhaustiveThresholdIsFoundEvenWhenThereAreMoreThanEf() {
     int dims = 64;
     ClusteredVectors data = new ClusteredVectors(7, dims, 50, 1.0);
-    HnswIndex hnsw = new HnswIndex(dims, GRAPH_ALWAYS.withEfSearch(16));
+    HnswIndex hnsw = new HnswIndex(dims, GRAPH_ALWAYS.withEfSearch(16).withEfDuplicates(16));
     ExactScanIndex exact = new ExactScanIndex(dims);
     for (int i = 0; i < 5_000; i++) add(i, "t", data.next(), hnsw, exact);
     float[] original = data.next();
