@@ -73,7 +73,8 @@ public final class LookalikeStreams implements AutoCloseable {
     return props;
   }
 
-  static Properties streamsProps(LookalikeConfig config, String applicationServer) {
+  /** The Kafka Streams settings the service runs with; public so benchmarks can run a baseline topology alike. */
+  public static Properties streamsProps(LookalikeConfig config, String applicationServer) {
     Properties props = clientProps(config);
     Map<String, Object> user = config.kafkaOverrides();
     int maxMessage = TopicProvisioner.maxMessageBytes(config);

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# End-to-end load (issue 5): the whole topology on the in-process broker against a pass-through
+# baseline, in mode (a) precomputed 512-d vectors and (b) the perceptual embedder on real images.
+# Builds bench/ (and what it depends on), runs dev.lookalike.bench.load.LoadDriver, writes
+# bench/results/load.md (--append adds a section instead). Small defaults, about 5 minutes on two
+# cores with today's exact scan (the issue's small scale, 20k events, takes ~15):
+#   bench/run-load.sh                                   # (a) 5k events, (b) 1k uploads, 10k pre-stored
+#   bench/run-load.sh --events 20000 --image-events 2000
+#   LOAD_HEAP=9g bench/run-load.sh --mode vectors --preloaded 1000000 --events 20 --warmup 10 --skip-latency --append
+#   bench/run-load.sh --set vector.perceptual.index=hnsw --append   # once HNSW lands (--help for all)
+# Environment: LOAD_HEAP (default 4g; ~6 GB per million stored 512-d vectors), LOAD_JFR=FILE to
+# record a Flight Recorder profile, LOAD_JAVA_OPTS for more JVM options (e.g.
+# -Dorg.slf4j.simpleLogger.log.dev.lookalike=info for the service's own log), JAVA_HOME.
+# Real images: Debian's openclipart-png, fetched once with `apt-get download` into
+# ${LOOKALIKE_CACHE:-~/.cache/lookalike}/openclipart (mode b is skipped without it).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+
+java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'; }
+find_jdk() {
+  local candidate
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
+    if [ "$(java_major "$candidate")" -ge 21 ] 2>/dev/null; then echo "$candidate"; return 0; fi
+  done
+  echo "run-load: no JDK >= 21 found (set JAVA_HOME)" >&2; return 1
+}
+export JAVA_HOME="$(find_jdk)"
+export PATH="$JAVA_HOME/bin:$PATH"
+
+openclipart_dir() {
+  local cache="${LOOKALIKE_CACHE:-$HOME/.cache/lookalike}/openclipart"
+  local pngs="$cache/root/usr/share/openclipart/png"
+  if [ ! -d "$pngs" ]; then
+    command -v apt-get >/dev/null && command -v dpkg >/dev/null || return 0
+    mkdir -p "$cache"
+    echo "run-load: fetching openclipart-png into $cache ..." >&2
+    (cd "$cache" && ls openclipart-png_*.deb >/dev/null 2>&1 || apt-get download openclipart-png >&2) || return 0
+    dpkg -x "$cache"/openclipart-png_*.deb "$cache/root" || return 0
+  fi
+  echo "$pngs"
+}
+real_dir="$(openclipart_dir)"
+
+echo "run-load: building bench (mvn package -DskipTests) ..." >&2
+mvn -q -B -f "$root/pom.xml" -pl bench -am -DskipTests package dependency:build-classpath \
+  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
+
+jfr=()
+[ -n "${LOAD_JFR:-}" ] && jfr=("-XX:StartFlightRecording=filename=$LOAD_JFR,settings=profile")
+cd "$root"
+# shellcheck disable=SC2086 # LOAD_JAVA_OPTS is a list of options
+exec java "-Xmx${LOAD_HEAP:-4g}" --enable-native-access=ALL-UNNAMED "${jfr[@]}" ${LOAD_JAVA_OPTS:-} \
+  -Dlookalike.apicurio.home="$root/devstack/target/apicurio/apicurio-registry-app-2.6.13.Final" \
+  -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
+  dev.lookalike.bench.load.LoadDriver ${real_dir:+--real-dir "$real_dir"} --command "bench/run-load.sh $*" "$@"
