@@ -58,17 +58,7 @@ fi
 [ "$dataset" != synthetic ] && datasets+=(real-openclipart)
 
 # --- tools -------------------------------------------------------------------------------------
-java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'; }
-find_jdk() {
-  local candidate
-  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
-    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
-    if [ "$(java_major "$candidate")" -ge 21 ] 2>/dev/null; then echo "$candidate"; return 0; fi
-  done
-  echo "run-index-bench: no JDK >= 21 found (set JAVA_HOME)" >&2; return 1
-}
-export JAVA_HOME="$(find_jdk)"
-export PATH="$JAVA_HOME/bin:$PATH"
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/jdk.sh"
 
 # Debian's Python, not a pyenv one from PATH: the engines are Debian packages.
 py() { env -u PYTHONPATH -u PYTHONHOME OMP_NUM_THREADS=1 /usr/bin/python3 "$@"; }

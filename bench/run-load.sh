@@ -17,17 +17,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
-java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'; }
-find_jdk() {
-  local candidate
-  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
-    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
-    if [ "$(java_major "$candidate")" -ge 21 ] 2>/dev/null; then echo "$candidate"; return 0; fi
-  done
-  echo "run-load: no JDK >= 21 found (set JAVA_HOME)" >&2; return 1
-}
-export JAVA_HOME="$(find_jdk)"
-export PATH="$JAVA_HOME/bin:$PATH"
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/jdk.sh"
 
 openclipart_dir() {
   local cache="${LOOKALIKE_CACHE:-$HOME/.cache/lookalike}/openclipart"

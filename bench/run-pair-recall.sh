@@ -5,17 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'; }
-find_jdk() {
-  local candidate
-  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
-    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
-    if [ "$(java_major "$candidate")" -ge 21 ] 2>/dev/null; then echo "$candidate"; return 0; fi
-  done
-  echo "run-pair-recall: no JDK >= 21 found (set JAVA_HOME)" >&2; return 1
-}
-export JAVA_HOME="$(find_jdk)"
-export PATH="$JAVA_HOME/bin:$PATH"
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/jdk.sh"
 echo "run-pair-recall: building bench (mvn package -DskipTests) ..." >&2
 mvn -q -B -f "$root/pom.xml" -pl bench -am -DskipTests -Dlookalike.fuzz= package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
