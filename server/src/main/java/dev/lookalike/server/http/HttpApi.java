@@ -30,6 +30,15 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+  /** Longest request target (path and query) a route accepts; longer ones get 414 in our JSON shape. */
+  static final int MAX_URI_BYTES = 8 * 1024;
+  /**
+   * Jetty reads request heads up to this size. It is far above {@link #MAX_URI_BYTES} on purpose:
+   * when Jetty itself refuses a head it closes the connection with the rest of the request unread,
+   * the kernel answers the client's remaining bytes with a reset, and a client still sending
+   * loses the 414. Reading the whole head and refusing it in a route keeps the answer reliable.
+   */
+  static final int MAX_HEAD_BYTES = 256 * 1024;
 
   private final Javalin app;
   private final Api api;
@@ -70,12 +79,14 @@ public final class HttpApi implements AutoCloseable {
       cfg.http.maxRequestSize = config.imageMaxBytes() * 4L / 3 + 64 * 1024;
       cfg.startup.showJavalinBanner = false;
       cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+      cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEAD_BYTES));
       cfg.staticFiles.add(files -> {
         files.hostedPath = "/";
         files.directory = "/web";
         files.location = Location.CLASSPATH;
       });
       cfg.routes.before(HttpMetrics::start);
+      cfg.routes.before(HttpApi::refuseLongUri);
       cfg.routes.after(ctx -> HttpMetrics.record(metrics, ctx));
       cfg.routes.before(authenticator::check);
       // A declared length over the limit is refused before the body is read (with Expect: 100-continue, before it is sent).
@@ -128,6 +139,14 @@ public final class HttpApi implements AutoCloseable {
     });
     app.start();
     return new HttpApi(app, api, metrics, duplicates);
+  }
+
+  private static void refuseLongUri(Context ctx) {
+    String query = ctx.req().getQueryString();
+    int length = ctx.req().getRequestURI().length() + (query == null ? 0 : query.length() + 1);
+    if (length > MAX_URI_BYTES) {
+      throw new ApiException(414, "URI_TOO_LONG", "request target of " + length + " characters is over " + MAX_URI_BYTES);
+    }
   }
 
   private static void ready(Context ctx, Api api) {

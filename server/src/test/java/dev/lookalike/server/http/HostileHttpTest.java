@@ -186,9 +186,10 @@ class HostileHttpTest {
     boolean large = body != null && body.length > HostileCorpus.MAX_IMAGE_BYTES;
     // A refused large body is answered before it is sent, instead of racing the server's close.
     if (large) request.expectContinue(true);
-    // After a refused body or a refused request line the server closes the connection: keep such
-    // connections out of the shared pool, where the next request could pick one up as it closes.
-    boolean closes = large || form.status() == 414;
+    // After a refused body the server closes the connection: keep such connections out of the
+    // shared pool, where the next request could pick one up as it closes. A refused long URI is
+    // answered by a route (the whole head was read), so its connection stays in the pool.
+    boolean closes = large;
     try {
       if (!closes) return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
       try (HttpClient once = client()) {
