@@ -41,7 +41,7 @@ jfr=()
 [ -n "${LOAD_JFR:-}" ] && jfr=("-XX:StartFlightRecording=filename=$LOAD_JFR,settings=profile")
 cd "$root"
 # shellcheck disable=SC2086 # LOAD_JAVA_OPTS is a list of options
-exec java "-Xmx${LOAD_HEAP:-4g}" --enable-native-access=ALL-UNNAMED "${jfr[@]}" ${LOAD_JAVA_OPTS:-} \
+exec java "-Xmx${LOAD_HEAP:-4g}" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector "${jfr[@]}" ${LOAD_JAVA_OPTS:-} \
   -Dlookalike.apicurio.home="$root/devstack/target/apicurio/apicurio-registry-app-2.6.13.Final" \
   -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
   dev.lookalike.bench.load.LoadDriver ${real_dir:+--real-dir "$real_dir"} --command "bench/run-load.sh $*" "$@"

@@ -51,8 +51,9 @@ final class LoadReport {
         System.getProperty("java.vm.vendor"), Runtime.getRuntime().maxMemory() >> 20));
     md.append(String.format("- Broker: in-process single-node KRaft (started in %d ms). Registry: %s.%n",
         platform.brokerStartup().toMillis(), platform.describe));
-    md.append(String.format("- Service: topics.partitions=%d, num.stream.threads=%d, %s, commit.interval.ms=%d; %s%s.%n",
+    md.append(String.format("- Service: topics.partitions=%d, num.stream.threads=%d, %s, commit.interval.ms=%d; %s; kernels: %s%s.%n",
         o.partitions, o.threads, config.processingGuarantee(), config.commitIntervalMs(), index(o),
+        dev.lookalike.topology.store.VectorMath.describe(),
         o.overrides.isEmpty() ? "" : "; --set " + o.overrides));
     md.append(String.format("- Pre-stored vectors: %,d synthetic, clustered (%d per cluster), %s.%n",
         o.preloaded, o.clusterSize, o.preload == LoadOptions.PreloadHow.changelog

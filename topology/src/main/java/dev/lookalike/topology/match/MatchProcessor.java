@@ -66,24 +66,31 @@ public final class MatchProcessor implements Processor<String, MatchMessage, Str
 
   private void query(NeighborBook book, MatchMessage asking, Record<String, MatchMessage> record, boolean full) {
     VectorConfig v = book.vector();
+    // The callback runs for every image the search passes over: settings are read once, here.
+    int k = v.recommendK();
+    float minScore = v.recommendMinScore();
+    boolean duplicates = v.duplicatesEnabled();
+    float threshold = v.duplicateThreshold();
     float[] query = toArray(asking.getVector());
-    TopKCollector top = new TopKCollector(v.recommendK(), v.recommendMinScore());
+    TopKCollector top = new TopKCollector(k, minScore);
     List<ScoredImage> earlierDuplicates = new ArrayList<>();
     Map<String, ScoredImage> localUpdates = new LinkedHashMap<>();
-    float floorScore = v.duplicatesEnabled() ? Math.min(v.recommendMinScore(), v.duplicateThreshold()) : v.recommendMinScore();
+    float floorScore = duplicates ? Math.min(minScore, threshold) : minScore;
     SearchFilter filter = SearchFilter.tenant(asking.getTenant()).excluding(asking.getImageId()).withMinScore(floorScore);
     // An approximate index offers the asking image's nearest images; every image at or above the
     // duplicate threshold is offered whatever the index, so no pair is lost to approximation.
-    KnnRequest request = new KnnRequest(v.recommendK(), v.duplicatesEnabled() ? v.duplicateThreshold() : Float.POSITIVE_INFINITY);
+    KnnRequest request = new KnnRequest(k, duplicates ? threshold : Float.POSITIVE_INFINITY);
+    long askingAt = asking.getUploadedAt();
+    String askingId = asking.getImageId();
     book.vectors().search(query, filter, request, (image, score) -> {
       top.collect(image, score);
       if (!full) return;
-      boolean askingIsLater = PairOrder.compare(asking.getUploadedAt(), asking.getImageId(), image.uploadedAt(), image.imageId()) > 0;
-      boolean duplicate = v.duplicatesEnabled() && score >= v.duplicateThreshold();
+      boolean duplicate = duplicates && score >= threshold;
+      boolean entersList = k > 0 && score >= minScore && !(score < image.admissionFloor()); // NaN: not known, look
+      if (!duplicate && !entersList) return;
+      boolean askingIsLater = PairOrder.compare(askingAt, askingId, image.uploadedAt(), image.imageId()) > 0;
       if (duplicate && askingIsLater) earlierDuplicates.add(new ScoredImage(image, score));
-      if ((duplicate && !askingIsLater) || entersList(book, image, score)) {
-        localUpdates.put(image.imageId(), new ScoredImage(image, score));
-      }
+      if ((duplicate && !askingIsLater) || entersList) localUpdates.put(image.imageId(), new ScoredImage(image, score));
     });
     if (full) updateLocalImages(book, asking, localUpdates.values(), record);
     List<Neighbor> hits = new ArrayList<>();
@@ -100,13 +107,6 @@ public final class MatchProcessor implements Processor<String, MatchMessage, Str
         .setHits(hits)
         .build();
     context.forward(record.withKey(asking.getImageId()).<SpecificRecord>withValue(partial), Names.PARTIALS_SINK);
-  }
-
-  private static boolean entersList(NeighborBook book, IndexedImage image, float score) {
-    VectorConfig v = book.vector();
-    if (v.recommendK() == 0 || score < v.recommendMinScore()) return false;
-    Float floor = book.vectors().admissionFloor(image.imageId());
-    return floor == null || score >= floor;
   }
 
   /** The asking image as a neighbour of local images: list offers and later-image pairs. */

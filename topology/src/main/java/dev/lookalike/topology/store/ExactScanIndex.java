@@ -51,6 +51,12 @@ public final class ExactScanIndex implements VectorIndex {
   }
 
   @Override
+  public IndexedImage image(String imageId) {
+    Segment segment = segmentOfImage.get(imageId);
+    return segment == null ? null : segment.image(imageId);
+  }
+
+  @Override
   public float[] vector(String imageId) {
     Segment segment = segmentOfImage.get(imageId);
     return segment == null ? null : segment.vector(imageId);
@@ -95,6 +101,10 @@ public final class ExactScanIndex implements VectorIndex {
       }
       images.remove(last);
       return true;
+    }
+
+    IndexedImage image(String imageId) {
+      return images.get(slotOf.get(imageId));
     }
 
     float[] vector(String imageId) {

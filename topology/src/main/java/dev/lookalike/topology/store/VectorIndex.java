@@ -21,6 +21,9 @@ public interface VectorIndex {
 
   int dimensions();
 
+  /** The image as this index holds it (the object searches pass to collectors), or null. */
+  IndexedImage image(String imageId);
+
   /** The stored vector of an image (a copy), or null. */
   float[] vector(String imageId);
 

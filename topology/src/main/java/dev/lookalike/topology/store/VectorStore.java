@@ -67,8 +67,6 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
   // One String per tenant, not one per image.
   private final Map<String, String> tenants = new HashMap<>();
   private final Position position = Position.emptyPosition();
-  // Per-image admission score of its neighbour list; a cache owned by the stream thread (see match).
-  private final Map<String, Float> admissionFloors = new HashMap<>();
   private StateStoreContext context;
   private volatile boolean open;
   private final long snapshotIntervalMs;
@@ -286,14 +284,19 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
     }
   }
 
-  /** Stream-thread only: the score an image must beat to enter this image's neighbour list. */
+  /**
+   * Stream-thread only: the score an image must beat to enter this image's neighbour list, cached
+   * on the indexed image (searches hand it out with every hit); null when not known.
+   */
   public Float admissionFloor(String imageId) {
-    return admissionFloors.get(imageId);
+    IndexedImage image = index.image(imageId);
+    return image == null || Float.isNaN(image.admissionFloor()) ? null : image.admissionFloor();
   }
 
+  /** Stream-thread only; null forgets the cached score. A re-stored image starts without one. */
   public void setAdmissionFloor(String imageId, Float floor) {
-    if (floor == null) admissionFloors.remove(imageId);
-    else admissionFloors.put(imageId, floor);
+    IndexedImage image = index.image(imageId);
+    if (image != null) image.admissionFloor(floor == null ? Float.NaN : floor);
   }
 
   @Override
@@ -399,7 +402,6 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
       tenants.clear();
       unconfirmed = null;
       index = indexFactory.get();
-      admissionFloors.clear();
     } finally {
       lock.writeLock().unlock();
     }

@@ -23,6 +23,7 @@ class VectorStoreLifecycleTest {
     store.put(Bytes.wrap("x".getBytes(StandardCharsets.UTF_8)), AvroBinarySerde.of(VectorEntry.class).serialize("t", entry));
     store.setAdmissionFloor("x", 0.9f);
     assertThat(store.size()).isEqualTo(1);
+    assertThat(store.admissionFloor("x")).isEqualTo(0.9f);
 
     store.close();
 

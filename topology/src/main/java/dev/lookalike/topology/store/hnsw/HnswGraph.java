@@ -82,6 +82,11 @@ final class HnswGraph implements AutoCloseable {
     slotOf.keySet().forEach(action);
   }
 
+  IndexedImage image(String imageId) {
+    Integer slot = slotOf.get(imageId);
+    return slot == null ? null : images[slot];
+  }
+
   float[] vector(String imageId) {
     Integer slot = slotOf.get(imageId);
     return slot == null ? null : floats.get(slot);

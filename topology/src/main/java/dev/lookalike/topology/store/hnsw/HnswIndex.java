@@ -70,6 +70,12 @@ public final class HnswIndex implements VectorIndex {
   }
 
   @Override
+  public IndexedImage image(String imageId) {
+    String tenant = tenantOf.get(imageId);
+    return tenant == null ? null : graphs.get(tenant).image(imageId);
+  }
+
+  @Override
   public float[] vector(String imageId) {
     String tenant = tenantOf.get(imageId);
     return tenant == null ? null : graphs.get(tenant).vector(imageId);
