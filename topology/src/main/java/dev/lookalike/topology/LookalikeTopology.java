@@ -46,7 +46,8 @@ import org.apache.kafka.streams.state.Stores;
  *   content-result-processor &lt;------(back to the upload's partition)---+
  *         |
  *         v
- * images.embedded --&gt; embedded-processor --(multicast QUERY/DELETE)--&gt; match-processor (every partition)
+ * images.embedded --&gt; embedded-processor --(multicast QUERY/DELETE)--&gt; match-processor (every other partition)
+ *                     (searches its own partition inline)
  *                     [vectors-*, neighbors-*, deleted-*]                    |
  *                                                                          (by image id)
  *                                                                            v
@@ -154,7 +155,7 @@ public final class LookalikeTopology {
     topology.addSink(Names.PARTIALS_SINK, topics.matchPartials().name(), keys, out(metrics, topics.matchPartials()),
         Names.MATCH_PROCESSOR);
     topology.addSink(Names.NEAR_DUPLICATES_SINK, topics.nearDuplicates().name(), keys,
-        out(metrics, topics.nearDuplicates()), Names.MATCH_PROCESSOR, Names.PARTIALS_PROCESSOR);
+        out(metrics, topics.nearDuplicates()), Names.EMBEDDED_PROCESSOR, Names.MATCH_PROCESSOR, Names.PARTIALS_PROCESSOR);
     topology.addSink(Names.RECOMMENDATIONS_SINK, topics.recommendations().name(), keys,
         out(metrics, topics.recommendations()), Names.EMBEDDED_PROCESSOR, Names.MATCH_PROCESSOR, Names.PARTIALS_PROCESSOR);
     topology.addSink(Names.DEAD_LETTER_SINK, topics.deadLetter().name(), keys, metrics.countingDeadLetters(topics.deadLetter().name(), topics.deadLetter().valueSerde().serializer()),

@@ -29,9 +29,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * First step of the match stage, on the image's home partition: stores the image's vectors, then
- * asks every partition for neighbours (QUERY, multicast). Storing before asking is what makes
- * pairing independent of timing: of two images processed concurrently, at least one finds the
- * other already stored. A tombstone deletes the image here and, by a DELETE multicast, everywhere.
+ * searches this partition at once and asks every other partition for neighbours (QUERY,
+ * multicast). Storing before asking is what makes pairing independent of timing: of two images
+ * processed concurrently, at least one finds the other already stored. With one partition an
+ * upload is matched and published in a single transaction, with no trip through the match topics. A tombstone deletes the image here and, by a DELETE multicast, everywhere.
  */
 public final class EmbeddedProcessor implements Processor<String, byte[], String, SpecificRecord> {
 
@@ -143,7 +144,11 @@ public final class EmbeddedProcessor implements Processor<String, byte[], String
     List<Integer> pending = new ArrayList<>(IntStream.range(0, partitions).boxed().toList());
     book.put(new NeighborState(image.getImageId(), image.getTenant(), entry.getUploadedAt(), image.getContentHash(), version, pending,
         List.of(), List.of(), List.of()));
-    context.forward(record.<SpecificRecord>withValue(message(MatchType.QUERY, book, entry)), Names.MATCH_SINK);
+    MatchMessage query = message(MatchType.QUERY, book, entry);
+    // Other partitions get the QUERY through the match topic (MulticastPartitioner skips this one);
+    // this partition answers now, in the same transaction as the store.
+    if (partitions > 1) context.forward(record.<SpecificRecord>withValue(query), Names.MATCH_SINK);
+    book.applyPartial(LocalMatch.search(book, query, context.recordMetadata().orElseThrow().partition(), true, record), record);
   }
 
   private void delete(NeighborBook book, String imageId, Record<String, byte[]> record) {

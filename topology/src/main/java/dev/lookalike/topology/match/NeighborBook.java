@@ -5,10 +5,13 @@ import dev.lookalike.avro.NearDuplicateDetected;
 import dev.lookalike.avro.Recommendations;
 import dev.lookalike.avro.RecommendedItem;
 import dev.lookalike.avro.internal.DeletedImage;
+import dev.lookalike.avro.internal.MatchPartial;
+import dev.lookalike.avro.internal.MatchType;
 import dev.lookalike.avro.internal.Neighbor;
 import dev.lookalike.avro.internal.NeighborState;
 import dev.lookalike.config.VectorConfig;
 import dev.lookalike.topology.Names;
+import dev.lookalike.topology.store.PairOrder;
 import dev.lookalike.topology.store.Scores;
 import dev.lookalike.topology.store.VectorStore;
 import java.time.Clock;
@@ -97,6 +100,27 @@ final class NeighborBook {
     if (merged.equals(state.getNeighbors())) return false;
     state.setNeighbors(merged);
     return true;
+  }
+
+  /**
+   * Merges one partition's answer into the asking image's list, reports the pairs in which it is
+   * the later image, and publishes its recommendations once every partition has answered.
+   */
+  void applyPartial(MatchPartial partial, Record<?, ?> cause) {
+    NeighborState state = get(partial.getImageId());
+    if (state == null || state.getVersion() != partial.getVersion()) return; // deleted or replaced meanwhile
+    offer(state, partial.getHits());
+    for (Neighbor hit : partial.getHits()) {
+      boolean askingIsLater = PairOrder.compare(state.getUploadedAt(), state.getImageId(), hit.getUploadedAt(), hit.getImageId()) > 0;
+      if (askingIsLater) reportDuplicate(state, hit, cause);
+    }
+    if (partial.getType() == MatchType.QUERY && state.getPendingPartitions().contains(partial.getFromPartition())) {
+      List<Integer> pending = new ArrayList<>(state.getPendingPartitions());
+      pending.remove(Integer.valueOf(partial.getFromPartition()));
+      state.setPendingPartitions(pending);
+    }
+    publishIfChanged(state, cause);
+    put(state);
   }
 
   static boolean ready(NeighborState state) {

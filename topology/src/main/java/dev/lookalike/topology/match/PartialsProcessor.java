@@ -1,13 +1,8 @@
 package dev.lookalike.topology.match;
 
 import dev.lookalike.avro.internal.MatchPartial;
-import dev.lookalike.avro.internal.MatchType;
-import dev.lookalike.avro.internal.Neighbor;
-import dev.lookalike.avro.internal.NeighborState;
 import dev.lookalike.config.VectorConfig;
-import dev.lookalike.topology.store.PairOrder;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,20 +36,6 @@ public final class PartialsProcessor implements Processor<String, MatchPartial, 
   public void process(Record<String, MatchPartial> record) {
     MatchPartial partial = record.value();
     NeighborBook book = books.get(partial.getVectorName());
-    if (book == null) return;
-    NeighborState state = book.get(partial.getImageId());
-    if (state == null || state.getVersion() != partial.getVersion()) return; // deleted or replaced meanwhile
-    book.offer(state, partial.getHits());
-    for (Neighbor hit : partial.getHits()) {
-      boolean askingIsLater = PairOrder.compare(state.getUploadedAt(), state.getImageId(), hit.getUploadedAt(), hit.getImageId()) > 0;
-      if (askingIsLater) book.reportDuplicate(state, hit, record);
-    }
-    if (partial.getType() == MatchType.QUERY && state.getPendingPartitions().contains(partial.getFromPartition())) {
-      List<Integer> pending = new ArrayList<>(state.getPendingPartitions());
-      pending.remove(Integer.valueOf(partial.getFromPartition()));
-      state.setPendingPartitions(pending);
-    }
-    book.publishIfChanged(state, record);
-    book.put(state);
+    if (book != null) book.applyPartial(partial, record);
   }
 }

@@ -200,7 +200,9 @@ final class MatchInterleavingSimulation {
         String child = f.childName().orElseThrow();
         Record<? extends String, ? extends SpecificRecord> r = f.record();
         switch (child) {
-          case Names.MATCH_SINK -> pending.add(() -> tasks.forEach(t -> t.queues.get(MATCH).add(r.value())));
+          case Names.MATCH_SINK -> pending.add(() -> new MulticastPartitioner()
+              .partitions(Names.MATCH_SINK, r.key(), (MatchMessage) r.value(), partitions).orElseThrow()
+              .forEach(p -> tasks.get(p).queues.get(MATCH).add(r.value())));
           case Names.PARTIALS_SINK -> pending.add(() -> tasks.get(partitionOf(r.key())).queues.get(PARTIALS).add(r.value()));
           case Names.RECOMMENDATIONS_SINK -> pending.add(() -> {
             Recommendations recs = (Recommendations) r.value();

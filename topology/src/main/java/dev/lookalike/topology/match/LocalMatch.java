@@ -1,0 +1,108 @@
+package dev.lookalike.topology.match;
+
+import dev.lookalike.avro.internal.MatchMessage;
+import dev.lookalike.avro.internal.MatchPartial;
+import dev.lookalike.avro.internal.Neighbor;
+import dev.lookalike.avro.internal.NeighborState;
+import dev.lookalike.config.VectorConfig;
+import dev.lookalike.topology.store.IndexedImage;
+import dev.lookalike.topology.store.KnnRequest;
+import dev.lookalike.topology.store.PairOrder;
+import dev.lookalike.topology.store.ScoredImage;
+import dev.lookalike.topology.store.SearchFilter;
+import dev.lookalike.topology.store.TopKCollector;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * One partition's part of a match: a scan (or graph search) of this partition's vectors for an
+ * asking image. The match processor runs it for QUERY and REFRESH messages from other
+ * partitions; the embedded processor runs it inline for the image's own partition, which spares
+ * that partition's QUERY and answer a trip through Kafka (and a commit each).
+ */
+final class LocalMatch {
+
+  private LocalMatch() {}
+
+  /**
+   * Searches this partition for the asking image: offers it to the lists of local images it
+   * belongs in and reports pairs in which a local image is the later one (when {@code full}), and
+   * returns this partition's answer for the asking image's home.
+   */
+  static MatchPartial search(NeighborBook book, MatchMessage asking, int partition, boolean full, Record<?, ?> cause) {
+    VectorConfig v = book.vector();
+    // The callback runs for every image the search passes over: settings are read once, here.
+    int k = v.recommendK();
+    float minScore = v.recommendMinScore();
+    boolean duplicates = v.duplicatesEnabled();
+    float threshold = v.duplicateThreshold();
+    float[] query = toArray(asking.getVector());
+    TopKCollector top = new TopKCollector(k, minScore);
+    List<ScoredImage> earlierDuplicates = new ArrayList<>();
+    Map<String, ScoredImage> localUpdates = new LinkedHashMap<>();
+    float floorScore = duplicates ? Math.min(minScore, threshold) : minScore;
+    SearchFilter filter = SearchFilter.tenant(asking.getTenant()).excluding(asking.getImageId()).withMinScore(floorScore);
+    // An approximate index offers the asking image's nearest images; every image at or above the
+    // duplicate threshold is offered whatever the index, so no pair is lost to approximation.
+    KnnRequest request = new KnnRequest(k, duplicates ? threshold : Float.POSITIVE_INFINITY);
+    long askingAt = asking.getUploadedAt();
+    String askingId = asking.getImageId();
+    book.vectors().search(query, filter, request, (image, score) -> {
+      top.collect(image, score);
+      if (!full) return;
+      boolean duplicate = duplicates && score >= threshold;
+      boolean entersList = k > 0 && score >= minScore && !(score < image.admissionFloor()); // NaN: not known, look
+      if (!duplicate && !entersList) return;
+      boolean askingIsLater = PairOrder.compare(askingAt, askingId, image.uploadedAt(), image.imageId()) > 0;
+      if (duplicate && askingIsLater) earlierDuplicates.add(new ScoredImage(image, score));
+      if ((duplicate && !askingIsLater) || entersList) localUpdates.put(image.imageId(), new ScoredImage(image, score));
+    });
+    if (full) updateLocalImages(book, asking, localUpdates.values(), cause);
+    List<Neighbor> hits = new ArrayList<>();
+    for (ScoredImage hit : top.results()) hits.add(neighbor(hit));
+    for (ScoredImage hit : earlierDuplicates) {
+      if (!NeighborLists.contains(hits, hit.imageId())) hits.add(neighbor(hit));
+    }
+    return MatchPartial.newBuilder()
+        .setImageId(asking.getImageId())
+        .setVectorName(v.name())
+        .setFromPartition(partition)
+        .setType(asking.getType())
+        .setVersion(asking.getVersion())
+        .setHits(hits)
+        .build();
+  }
+
+  /** The asking image as a neighbour of local images: list offers and later-image pairs. */
+  private static void updateLocalImages(NeighborBook book, MatchMessage asking, Iterable<ScoredImage> candidates, Record<?, ?> cause) {
+    if (book.isDeleted(asking.getImageId(), asking.getVersion())) return;
+    for (ScoredImage candidate : candidates) {
+      NeighborState state = book.get(candidate.imageId());
+      if (state == null) continue;
+      Neighbor askingAsNeighbor = new Neighbor(asking.getImageId(), candidate.score(), asking.getUploadedAt(), asking.getContentHash(), asking.getVersion());
+      boolean changed = book.offer(state, List.of(askingAsNeighbor));
+      boolean localIsLater = PairOrder.compare(state.getUploadedAt(), state.getImageId(), asking.getUploadedAt(), asking.getImageId()) > 0;
+      if (localIsLater && book.reportDuplicate(state, askingAsNeighbor, cause)) changed = true;
+      if (changed) {
+        book.publishIfChanged(state, cause);
+        book.put(state);
+      } else {
+        book.vectors().setAdmissionFloor(state.getImageId(), book.floor(state));
+      }
+    }
+  }
+
+  static Neighbor neighbor(ScoredImage hit) {
+    IndexedImage image = hit.image();
+    return new Neighbor(image.imageId(), hit.score(), image.uploadedAt(), image.contentHash(), image.version());
+  }
+
+  static float[] toArray(List<Float> vector) {
+    float[] out = new float[vector.size()];
+    for (int i = 0; i < out.length; i++) out[i] = vector.get(i);
+    return out;
+  }
+}
