@@ -4,6 +4,7 @@ import dev.lookalike.avro.DeadLetter;
 import dev.lookalike.avro.ImageEmbedded;
 import dev.lookalike.avro.NamedVector;
 import dev.lookalike.avro.internal.MatchMessage;
+import dev.lookalike.avro.internal.MatchPartial;
 import dev.lookalike.avro.internal.MatchType;
 import dev.lookalike.avro.internal.NeighborState;
 import dev.lookalike.avro.internal.VectorEntry;
@@ -142,13 +143,14 @@ public final class EmbeddedProcessor implements Processor<String, byte[], String
         .build();
     vectors.put(image.getImageId(), entry);
     List<Integer> pending = new ArrayList<>(IntStream.range(0, partitions).boxed().toList());
-    book.put(new NeighborState(image.getImageId(), image.getTenant(), entry.getUploadedAt(), image.getContentHash(), version, pending,
-        List.of(), List.of(), List.of()));
+    NeighborState state = new NeighborState(image.getImageId(), image.getTenant(), entry.getUploadedAt(), image.getContentHash(),
+        version, pending, List.of(), List.of(), List.of());
     MatchMessage query = message(MatchType.QUERY, book, entry);
     // Other partitions get the QUERY through the match topic (MulticastPartitioner skips this one);
     // this partition answers now, in the same transaction as the store.
     if (partitions > 1) context.forward(record.<SpecificRecord>withValue(query), Names.MATCH_SINK);
-    book.applyPartial(LocalMatch.search(book, query, context.recordMetadata().orElseThrow().partition(), true, record), record);
+    MatchPartial local = LocalMatch.search(book, query, context.recordMetadata().orElseThrow().partition(), true, record);
+    book.applyPartial(state, local, record); // stores the state
   }
 
   private void delete(NeighborBook book, String imageId, Record<String, byte[]> record) {

@@ -109,6 +109,11 @@ final class NeighborBook {
   void applyPartial(MatchPartial partial, Record<?, ?> cause) {
     NeighborState state = get(partial.getImageId());
     if (state == null || state.getVersion() != partial.getVersion()) return; // deleted or replaced meanwhile
+    applyPartial(state, partial, cause);
+  }
+
+  /** As above, to a state in hand (the embedded processor's new one: stored once, not twice). */
+  void applyPartial(NeighborState state, MatchPartial partial, Record<?, ?> cause) {
     offer(state, partial.getHits());
     for (Neighbor hit : partial.getHits()) {
       boolean askingIsLater = PairOrder.compare(state.getUploadedAt(), state.getImageId(), hit.getUploadedAt(), hit.getImageId()) > 0;
