@@ -52,8 +52,10 @@ final class HnswGraph implements AutoCloseable {
   private int entry = -1;
   private int topLevel = -1;
   private final ThreadLocal<Scratch> scratch;
-  // Writer-only buffer for the links chosen for a new node.
+  // Writer-only buffers: the links chosen for a new node; a full list and its newcomer, best first.
   private final int[] chosen;
+  private final int[] backNodes;
+  private final float[] backScores;
 
   HnswGraph(int dims, HnswParams params) {
     this.dims = dims;
@@ -64,6 +66,8 @@ final class HnswGraph implements AutoCloseable {
     this.floats = FloatVectors.create(dims, params.offHeapFloats());
     this.scratch = ThreadLocal.withInitial(() -> new Scratch(dims));
     this.chosen = new int[m0 + 1];
+    this.backNodes = new int[m0 + 1];
+    this.backScores = new float[m0 + 1];
   }
 
   int live() {
@@ -162,10 +166,13 @@ final class HnswGraph implements AutoCloseable {
   }
 
   /**
-   * Links {@code from} to {@code to}. A full list refuses a newcomer closer to one of its better
-   * members than to {@code from} (it adds no new direction), else drops its worst member. Cheaper
-   * than re-running the diversity heuristic over the whole list on every overflow, which cost
-   * four times the rest of an insert here.
+   * Links {@code from} to {@code to}. A full list, with the newcomer, drops its worst member that
+   * is not diverse (closer to a better member than to {@code from}: it adds no direction), and
+   * only when every member is diverse its worst one (Lucene's "worst non-diverse" rule). Long
+   * links that bridge clusters are diverse and survive; dropping the plain worst member, as this
+   * did before, cut them as clusters filled (pair recall 0.986 at 1M clustered vectors).
+   * Checking from the worst member up stops at the first non-diverse one, usually after a few
+   * scores, instead of re-running the heuristic over the whole list.
    */
   private void addBackLink(int from, int to, int level) {
     int[] links = linkArray(from, level);
@@ -180,21 +187,40 @@ final class HnswGraph implements AutoCloseable {
     byte[] q = codes.get(from >>> CHUNK_SHIFT);
     int qo = (from & MASK) * dims;
     float qs = scales[from];
-    float toScore = approx(q, qo, qs, to);
-    byte[] t = codes.get(to >>> CHUNK_SHIFT);
-    int to0 = (to & MASK) * dims;
-    int worst = -1;
-    float worstScore = Float.POSITIVE_INFINITY;
-    for (int i = 0; i < count; i++) {
-      int member = links[offset + 1 + i];
-      float score = approx(q, qo, qs, member);
-      if (score > toScore && approx(t, to0, scales[to], member) > toScore) return; // not diverse
-      if (score < worstScore) {
-        worstScore = score;
-        worst = i;
+    int n = 0;
+    for (int i = 0; i < count; i++) n = insertBestFirst(backNodes, backScores, n, links[offset + 1 + i], approx(q, qo, qs, links[offset + 1 + i]));
+    n = insertBestFirst(backNodes, backScores, n, to, approx(q, qo, qs, to));
+    int evicted = worstNonDiverse(backNodes, backScores, n);
+    if (backNodes[evicted] == to) return;
+    for (int i = 0, out = 0; i < n; i++) {
+      if (i != evicted) links[offset + 1 + out++] = backNodes[i];
+    }
+  }
+
+  /** Inserts (node, score) into the first n entries, kept best first; returns the new length. */
+  private static int insertBestFirst(int[] nodes, float[] scores, int n, int node, float score) {
+    int i = n;
+    while (i > 0 && scores[i - 1] < score) {
+      nodes[i] = nodes[i - 1];
+      scores[i] = scores[i - 1];
+      i--;
+    }
+    nodes[i] = node;
+    scores[i] = score;
+    return n + 1;
+  }
+
+  /** Index of the worst candidate closer to a better candidate than to the node; else the worst. */
+  private int worstNonDiverse(int[] nodes, float[] scores, int n) {
+    for (int i = n - 1; i > 0; i--) {
+      byte[] c = codes.get(nodes[i] >>> CHUNK_SHIFT);
+      int co = (nodes[i] & MASK) * dims;
+      float cs = scales[nodes[i]];
+      for (int j = 0; j < i; j++) {
+        if (approx(c, co, cs, nodes[j]) > scores[i]) return i;
       }
     }
-    if (worstScore < toScore) links[offset + 1 + worst] = to;
+    return n - 1;
   }
 
   /**
