@@ -21,7 +21,7 @@ import org.apache.avro.specific.SpecificRecord;
  */
 final class InternalRoutes {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper JSON = dev.lookalike.server.query.InternalJson.mapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final Api api;
 

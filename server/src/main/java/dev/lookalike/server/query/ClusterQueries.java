@@ -40,7 +40,7 @@ import org.apache.kafka.streams.state.HostInfo;
  */
 public final class ClusterQueries implements AutoCloseable {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = InternalJson.mapper();
 
   private final KafkaStreams streams;
   private final LocalQueries local;
