@@ -12,18 +12,7 @@ root="$(cd "$here/.." && pwd)"
 
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/jdk.sh"
 
-openclipart_dir() {
-  local cache="${LOOKALIKE_CACHE:-$HOME/.cache/lookalike}/openclipart"
-  local pngs="$cache/root/usr/share/openclipart/png"
-  if [ ! -d "$pngs" ]; then
-    command -v apt-get >/dev/null && command -v dpkg >/dev/null || return 0
-    mkdir -p "$cache"
-    echo "run-calibration: fetching openclipart-png into $cache ..." >&2
-    (cd "$cache" && ls openclipart-png_*.deb >/dev/null 2>&1 || apt-get download openclipart-png >&2) || return 0
-    dpkg -x "$cache"/openclipart-png_*.deb "$cache/root" || return 0
-  fi
-  echo "$pngs"
-}
+. "$here/openclipart.sh"
 real_dir="$(openclipart_dir)"
 
 echo "run-calibration: building bench (mvn package -DskipTests) ..." >&2
