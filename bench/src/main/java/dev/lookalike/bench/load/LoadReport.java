@@ -140,13 +140,10 @@ final class LoadReport {
         baseline.startToRunning().toMillis() / 1e3, o.preload == LoadOptions.PreloadHow.changelog ? "" : ", pre-stored by streaming");
   }
 
-  /** Which index served the run: the setting when this build has one, else the exact scan it hard-wires. */
+  /** Which index served the run: the setting, or its default. */
   private static String index(LoadOptions o) {
-    String key = LookalikeConfig.VECTOR_PREFIX + LoadOptions.VECTOR + ".index";
-    if (VectorConfig.CONFIG_DEF.names().contains("index")) {
-      return key + "=" + o.overrides.getOrDefault(key, String.valueOf(VectorConfig.CONFIG_DEF.defaultValues().get("index")));
-    }
-    return "vector index: exact scan (this build has no index setting)";
+    String key = LookalikeConfig.VECTOR_PREFIX + LoadOptions.VECTOR + "." + VectorConfig.INDEX;
+    return key + "=" + o.overrides.getOrDefault(key, String.valueOf(VectorConfig.CONFIG_DEF.defaultValues().get(VectorConfig.INDEX)));
   }
 
   private static String cpuModel() {

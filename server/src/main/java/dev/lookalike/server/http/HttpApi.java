@@ -31,9 +31,9 @@ public final class HttpApi implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   /** Longest request target (path and query) a route accepts; longer ones get 414 in our JSON shape. */
-  static final int MAX_URI_BYTES = 8 * 1024;
+  static final int MAX_URI_CHARS = 8 * 1024;
   /**
-   * Jetty reads request heads up to this size. It is far above {@link #MAX_URI_BYTES} on purpose:
+   * Jetty reads request heads up to this size. It is far above {@link #MAX_URI_CHARS} on purpose:
    * when Jetty itself refuses a head it closes the connection with the rest of the request unread,
    * the kernel answers the client's remaining bytes with a reset, and a client still sending
    * loses the 414. Reading the whole head and refusing it in a route keeps the answer reliable.
@@ -144,8 +144,8 @@ public final class HttpApi implements AutoCloseable {
   private static void refuseLongUri(Context ctx) {
     String query = ctx.req().getQueryString();
     int length = ctx.req().getRequestURI().length() + (query == null ? 0 : query.length() + 1);
-    if (length > MAX_URI_BYTES) {
-      throw new ApiException(414, "URI_TOO_LONG", "request target of " + length + " characters is over " + MAX_URI_BYTES);
+    if (length > MAX_URI_CHARS) {
+      throw new ApiException(414, "URI_TOO_LONG", "request target of " + length + " characters is over " + MAX_URI_CHARS);
     }
   }
 

@@ -6,6 +6,7 @@ import dev.lookalike.avro.internal.VectorEntry;
 import dev.lookalike.config.VectorConfig;
 import dev.lookalike.server.query.ClusterQueries;
 import dev.lookalike.topology.store.ScoredImage;
+import dev.lookalike.topology.store.VectorMath;
 import dev.lookalike.topology.store.SearchFilter;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -53,7 +54,7 @@ final class ImageRoutes {
     VectorEntry entry = existing(ctx, vector);
     float threshold = Requests.floatParam(ctx, "minScore", vector.duplicateThreshold());
     SearchFilter filter = SearchFilter.tenant(entry.getTenant()).excluding(entry.getImageId()).withMinScore(threshold);
-    List<ScoredImage> hits = api.cluster().search(vector.name(), toArray(entry.getVector()), filter, vector.maxDuplicatesPerImage());
+    List<ScoredImage> hits = api.cluster().search(vector.name(), VectorMath.toArray(entry.getVector()), filter, vector.maxDuplicatesPerImage());
     ctx.json(Map.of("imageId", entry.getImageId(), "targetVector", vector.name(), "threshold", threshold,
         "duplicates", SearchResults.of(hits, entry.getContentHash())));
   }
@@ -64,7 +65,7 @@ final class ImageRoutes {
     int limit = Requests.limit(ctx);
     float minScore = Requests.floatParam(ctx, "minScore", -1f);
     SearchFilter filter = SearchFilter.tenant(entry.getTenant()).excluding(entry.getImageId()).withMinScore(minScore);
-    List<ScoredImage> hits = api.cluster().search(vector.name(), toArray(entry.getVector()), filter, limit);
+    List<ScoredImage> hits = api.cluster().search(vector.name(), VectorMath.toArray(entry.getVector()), filter, limit);
     ctx.json(Map.of("imageId", entry.getImageId(), "targetVector", vector.name(), "results", SearchResults.of(hits, null)));
   }
 
@@ -90,12 +91,6 @@ final class ImageRoutes {
     out.put("attributes", e.getAttributes());
     out.put("model", e.getModel());
     out.put("dims", e.getVector().size());
-    return out;
-  }
-
-  static float[] toArray(List<Float> vector) {
-    float[] out = new float[vector.size()];
-    for (int i = 0; i < out.length; i++) out[i] = vector.get(i);
     return out;
   }
 }

@@ -6,6 +6,7 @@ import dev.lookalike.avro.internal.ImageStatus;
 import dev.lookalike.avro.internal.Thumbnail;
 import dev.lookalike.avro.internal.VectorEntry;
 import dev.lookalike.serde.AvroBinarySerde;
+import dev.lookalike.server.query.InternalJson;
 import dev.lookalike.server.query.KnnRequest;
 import dev.lookalike.server.query.PeerClient;
 import dev.lookalike.topology.Names;
@@ -21,7 +22,7 @@ import org.apache.avro.specific.SpecificRecord;
  */
 final class InternalRoutes {
 
-  private static final ObjectMapper JSON = dev.lookalike.server.query.InternalJson.mapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper JSON = InternalJson.mapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final Api api;
 

@@ -8,6 +8,7 @@ import dev.lookalike.avro.internal.VectorEntry;
 import dev.lookalike.config.VectorConfig;
 import dev.lookalike.topology.store.ScoredImage;
 import dev.lookalike.topology.store.SearchFilter;
+import dev.lookalike.topology.store.VectorMath;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.List;
@@ -42,7 +43,7 @@ final class SearchRoutes {
     float[] query;
     if (request.nearObject() != null) {
       VectorEntry entry = nearObject(vector, request.nearObject(), tenant);
-      query = ImageRoutes.toArray(entry.getVector());
+      query = VectorMath.toArray(entry.getVector());
       filter = filter.excluding(entry.getImageId());
     } else if (request.nearText() != null) {
       query = vectors.ofText(vector.name(), request.nearText().query());

@@ -33,7 +33,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * searches this partition at once and asks every other partition for neighbours (QUERY,
  * multicast). Storing before asking is what makes pairing independent of timing: of two images
  * processed concurrently, at least one finds the other already stored. With one partition an
- * upload is matched and published in a single transaction, with no trip through the match topics. A tombstone deletes the image here and, by a DELETE multicast, everywhere.
+ * upload is matched and published in a single transaction, with no trip through the match topics.
+ * A tombstone deletes the image here and, by a DELETE multicast, everywhere.
  */
 public final class EmbeddedProcessor implements Processor<String, byte[], String, SpecificRecord> {
 

@@ -11,6 +11,7 @@ import dev.lookalike.topology.store.PairOrder;
 import dev.lookalike.topology.store.ScoredImage;
 import dev.lookalike.topology.store.SearchFilter;
 import dev.lookalike.topology.store.TopKCollector;
+import dev.lookalike.topology.store.VectorMath;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,14 +40,14 @@ final class LocalMatch {
     float minScore = v.recommendMinScore();
     boolean duplicates = v.duplicatesEnabled();
     float threshold = v.duplicateThreshold();
-    float[] query = toArray(asking.getVector());
+    float[] query = VectorMath.toArray(asking.getVector());
     TopKCollector top = new TopKCollector(k, minScore);
     List<ScoredImage> earlierDuplicates = new ArrayList<>();
     Map<String, ScoredImage> localUpdates = new LinkedHashMap<>();
     float floorScore = duplicates ? Math.min(minScore, threshold) : minScore;
     SearchFilter filter = SearchFilter.tenant(asking.getTenant()).excluding(asking.getImageId()).withMinScore(floorScore);
-    // An approximate index offers the asking image's nearest images; every image at or above the
-    // duplicate threshold is offered whatever the index, so no pair is lost to approximation.
+    // An approximate index offers the asking image's nearest images and is asked for every image
+    // at or above the duplicate threshold (it widens its search near the threshold).
     KnnRequest request = new KnnRequest(k, duplicates ? threshold : Float.POSITIVE_INFINITY);
     long askingAt = asking.getUploadedAt();
     String askingId = asking.getImageId();
@@ -98,11 +99,5 @@ final class LocalMatch {
   static Neighbor neighbor(ScoredImage hit) {
     IndexedImage image = hit.image();
     return new Neighbor(image.imageId(), hit.score(), image.uploadedAt(), image.contentHash(), image.version());
-  }
-
-  static float[] toArray(List<Float> vector) {
-    float[] out = new float[vector.size()];
-    for (int i = 0; i < out.length; i++) out[i] = vector.get(i);
-    return out;
   }
 }

@@ -1,5 +1,6 @@
 package dev.lookalike.topology.store;
 
+import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -107,6 +108,13 @@ public final class VectorMath {
     if (sum == 0) return out;
     float inv = (float) (1.0 / Math.sqrt(sum));
     for (int i = 0; i < out.length; i++) out[i] *= inv;
+    return out;
+  }
+
+  /** The floats of an Avro {@code array<float>} (events, store entries) as a plain array. */
+  public static float[] toArray(List<Float> vector) {
+    float[] out = new float[vector.size()];
+    for (int i = 0; i < out.length; i++) out[i] = vector.get(i);
     return out;
   }
 }

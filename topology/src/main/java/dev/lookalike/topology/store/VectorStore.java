@@ -149,7 +149,7 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
       return;
     }
     VectorEntry entry = entryDeserializer.deserialize(name, value);
-    float[] vector = toArray(entry.getVector());
+    float[] vector = VectorMath.toArray(entry.getVector());
     entry.setTenant(tenants.computeIfAbsent(entry.getTenant(), t -> t));
     index.upsert(toIndexed(entry), vector);
     entry.setVector(List.of());
@@ -214,12 +214,6 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
   static IndexedImage toIndexed(VectorEntry entry) {
     return new IndexedImage(entry.getImageId(), entry.getTenant(), entry.getUploadedAt(), entry.getVersion(), entry.getContentHash(),
         List.copyOf(entry.getTags()), Map.copyOf(entry.getAttributes()));
-  }
-
-  static float[] toArray(List<Float> vector) {
-    float[] out = new float[vector.size()];
-    for (int i = 0; i < out.length; i++) out[i] = vector.get(i);
-    return out;
   }
 
   @Override

@@ -22,7 +22,6 @@ import dev.lookalike.topology.store.VectorMath;
 import dev.lookalike.topology.store.VectorStoreSupplier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,7 +36,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -80,7 +78,7 @@ final class MatchInterleavingSimulation {
   }
 
   int partitionOf(String key) {
-    return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    return MulticastPartitioner.home(key, partitions);
   }
 
   /** One partition's task: its stores, its three processors, its three input queues. */
