@@ -23,19 +23,17 @@ public final class Authenticator {
   public void check(Context ctx) {
     if (!keys.enabled() || isOpen(ctx.path())) return;
     if (ctx.path().startsWith("/internal/")) {
-      if (!keys.isPeerToken(ctx.header(PEER_HEADER))) unauthorized(ctx, "internal endpoints answer only other instances");
-      return;
+      if (!keys.isPeerToken(ctx.header(PEER_HEADER))) throw unauthorized(ctx, "internal endpoints answer only other instances");
+      return; // a peer: no tenant, no rate limit
     }
     Optional<ApiKeys.Caller> caller = keys.callerOf(presentedKey(ctx));
     if (caller.isEmpty()) {
-      unauthorized(ctx, "a valid API key is required (x-api-key, api-key, Ocp-Apim-Subscription-Key or Authorization: Bearer)");
-      return;
+      throw unauthorized(ctx, "a valid API key is required (x-api-key, api-key, Ocp-Apim-Subscription-Key or Authorization: Bearer)");
     }
     long waitSeconds = limiter.acquire(caller.get().keyIndex());
     if (waitSeconds > 0) {
       ctx.header("Retry-After", String.valueOf(waitSeconds));
-      ErrorShapes.reject(ctx, 429, "RATE_LIMITED", "Rate limit is exceeded. Try again in " + waitSeconds + " seconds.");
-      return;
+      throw ErrorShapes.reject(ctx, 429, "RATE_LIMITED", "Rate limit is exceeded. Try again in " + waitSeconds + " seconds.");
     }
     ctx.attribute(TENANT_ATTRIBUTE, caller.get().tenant());
   }
@@ -66,10 +64,10 @@ public final class Authenticator {
     return null;
   }
 
-  private static void unauthorized(Context ctx, String message) {
+  private static Rejection unauthorized(Context ctx, String message) {
     ctx.header("WWW-Authenticate", "Bearer");
     String text = ctx.path().startsWith("/computervision/")
         ? "Access denied due to invalid subscription key or wrong API endpoint. " + message : message;
-    ErrorShapes.reject(ctx, 401, "UNAUTHORIZED", text);
+    return ErrorShapes.reject(ctx, 401, "UNAUTHORIZED", text);
   }
 }

@@ -13,7 +13,7 @@ final class ErrorShapes {
 
   private ErrorShapes() {}
 
-  static void reject(Context ctx, int status, String ourCode, String message) {
+  static Rejection reject(Context ctx, int status, String ourCode, String message) {
     String path = ctx.path();
     Object body;
     if (path.startsWith("/computervision/")) {
@@ -25,7 +25,6 @@ final class ErrorShapes {
     } else {
       body = Map.of("error", Map.of("code", ourCode, "message", message));
     }
-    ctx.status(status).json(body);
-    ctx.skipRemainingHandlers();
+    return new Rejection(status, body);
   }
 }

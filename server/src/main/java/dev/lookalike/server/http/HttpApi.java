@@ -4,6 +4,7 @@ import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.embedding.image.ImageFetcher;
 import dev.lookalike.server.auth.ApiKeys;
 import dev.lookalike.server.auth.Authenticator;
+import dev.lookalike.server.auth.Rejection;
 import dev.lookalike.server.auth.RateLimiter;
 import dev.lookalike.server.events.DuplicateFeed;
 import dev.lookalike.server.query.ClusterQueries;
@@ -88,6 +89,7 @@ public final class HttpApi implements AutoCloseable {
       cfg.routes.before(HttpMetrics::start);
       cfg.routes.before(HttpApi::refuseLongUri);
       cfg.routes.after(ctx -> HttpMetrics.record(metrics, ctx));
+      cfg.routes.after(ctx -> UnreadBodies.discard(ctx, cfg.http.maxRequestSize));
       cfg.routes.before(authenticator::check);
       // A declared length over the limit is refused before the body is read (with Expect: 100-continue, before it is sent).
       cfg.routes.before(ctx -> { if (ctx.req().getContentLengthLong() > cfg.http.maxRequestSize) throw new ApiException(413, "PAYLOAD_TOO_LARGE", "request body of " + ctx.req().getContentLengthLong() + " bytes is over " + cfg.http.maxRequestSize); });
@@ -111,6 +113,7 @@ public final class HttpApi implements AutoCloseable {
       OpenApiRoutes.register(cfg.routes); // GET /openapi.yaml, /openapi.json
       cfg.routes.get("/internal/v1/stores/{store}/keys/{key}", internal::lookup);
       cfg.routes.post("/internal/v1/knn", internal::knn);
+      cfg.routes.exception(Rejection.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
       cfg.routes.exception(ApiException.class, (e, ctx) -> {
         if (e.status() == 503) ctx.header("Retry-After", "1");
         error(ctx, e.status(), e.code(), e.getMessage());
