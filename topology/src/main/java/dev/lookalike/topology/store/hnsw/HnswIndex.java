@@ -5,6 +5,7 @@ import dev.lookalike.topology.store.KnnCollector;
 import dev.lookalike.topology.store.KnnRequest;
 import dev.lookalike.topology.store.SearchFilter;
 import dev.lookalike.topology.store.VectorIndex;
+import it.unimi.dsi.fastutil.objects.Object2ObjectOpenHashMap;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -23,7 +24,7 @@ public final class HnswIndex implements VectorIndex {
   private final HnswParams params;
   private int dims;
   private final Map<String, HnswGraph> graphs = new HashMap<>();
-  private final Map<String, String> tenantOf = new HashMap<>();
+  private final Map<String, String> tenantOf = new Object2ObjectOpenHashMap<>(); // no entry objects per image
 
   /** @param dims vector length, or 0 to take it from the first vector stored */
   public HnswIndex(int dims, HnswParams params) {
