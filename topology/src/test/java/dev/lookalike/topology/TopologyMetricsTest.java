@@ -2,10 +2,14 @@ package dev.lookalike.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.lookalike.embedding.Embedder;
 import dev.lookalike.embedding.image.DecodedImage;
 import dev.lookalike.embedding.perceptual.PerceptualEmbedder;
 import dev.lookalike.embedding.testing.TestImages;
+import dev.lookalike.topology.embed.ContentResultProcessor;
 import dev.lookalike.topology.metrics.LogContext;
 import dev.lookalike.topology.metrics.TopologyMetrics;
 import io.micrometer.core.instrument.Counter;
@@ -18,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /** The topology's meters and log context, on the production topology in a TopologyTestDriver. */
@@ -81,6 +86,24 @@ class TopologyMetricsTest {
     assertThat(contextSeenByEmbedder).containsExactly("img-1/tenant-7");
     assertThat(MDC.get(LogContext.IMAGE_ID)).isNull();
     assertThat(MDC.get(LogContext.TENANT)).isNull();
+  }
+
+  @Test
+  void aDeadLetterIsLoggedWithItsImageInTheContext() {
+    Logger logger = (Logger) LoggerFactory.getLogger(ContentResultProcessor.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      harness.upload(DriverHarness.inline("broken-1", "tenant-9", new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3}, 1000));
+    } finally {
+      logger.detachAppender(lines);
+    }
+    assertThat(lines.list).filteredOn(e -> e.getFormattedMessage().startsWith("dead letter"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getMDCPropertyMap()).containsEntry(LogContext.IMAGE_ID, "broken-1")
+            .containsEntry(LogContext.TENANT, "tenant-9"));
+    assertThat(MDC.get(LogContext.IMAGE_ID)).isNull();
   }
 
   private double count(String name, String tag, String value) {

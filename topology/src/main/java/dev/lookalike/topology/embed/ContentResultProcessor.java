@@ -7,6 +7,7 @@ import dev.lookalike.avro.internal.ImageStatus;
 import dev.lookalike.topology.Names;
 import dev.lookalike.topology.TopologyServices;
 import dev.lookalike.topology.deadletter.DeadLetters;
+import dev.lookalike.topology.metrics.LogContext;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -40,12 +41,22 @@ public final class ContentResultProcessor implements Processor<String, ContentRe
 
   @Override
   public void process(Record<String, ContentResult> record) {
+    LogContext.imageId(record.value().getImageId());
+    try {
+      processResult(record);
+    } finally {
+      LogContext.clear();
+    }
+  }
+
+  private void processResult(Record<String, ContentResult> record) {
     ContentResult result = record.value();
     ImageStatus current = status.get(result.getImageId());
     if (current == null || current.getToken() != result.getToken() || current.getState() != ImageState.PENDING) {
       log.debug("dropping stale result for {} (token {})", result.getImageId(), result.getToken());
       return;
     }
+    LogContext.tenant(current.getTenant());
     long now = services.clock().millis();
     if (result.getEmbedded() != null) {
       current.setState(ImageState.EMBEDDED);

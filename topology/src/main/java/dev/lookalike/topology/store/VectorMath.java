@@ -1,7 +1,9 @@
 package dev.lookalike.topology.store;
 
 import java.util.List;
+import java.util.Map;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Scoring kernels. Vectors are L2-normalized, so the dot product is the cosine similarity.
@@ -54,7 +56,11 @@ public final class VectorMath {
     }
     SIMD = simd;
     WHY = why;
+    // Class init runs inside whichever record first needs a kernel: this line is about the JVM, not that image.
+    Map<String, String> context = MDC.getCopyOfContextMap();
+    MDC.clear();
     LoggerFactory.getLogger(VectorMath.class).info("Dot-product kernels: {}", why);
+    if (context != null) MDC.setContextMap(context);
   }
 
   private VectorMath() {}
