@@ -125,9 +125,9 @@ public final class DuplicateFeed implements AutoCloseable {
   }
 
   /** The tenant's graph: empty when the tenant has no pairs. */
-  public DuplicateGraph.Page groups(String tenant, int offset, int limit) {
+  public DuplicateGraph.Page groups(String tenant, int offset, int limit, int pairsPerGroup) {
     DuplicateGraph graph = graphs.get(tenant);
-    return graph == null ? new DuplicateGraph.Page(0, List.of(), 0) : graph.page(offset, limit);
+    return graph == null ? new DuplicateGraph.Page(0, List.of(), 0) : graph.page(offset, limit, pairsPerGroup);
   }
 
   /** Whether the events present at start have all been read. */

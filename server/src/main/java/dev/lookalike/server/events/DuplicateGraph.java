@@ -22,11 +22,11 @@ import java.util.TreeSet;
  */
 public final class DuplicateGraph {
 
-  /** One pair as the API shows it. */
-  public record Pair(String imageId, String duplicateOf, float similarity, String kind) {}
+  /** One pair as the API shows it; the same two images may pair under each named vector. */
+  public record Pair(String imageId, String duplicateOf, float similarity, String kind, String vector) {}
 
-  /** A connected group: its images (sorted) and its pairs. */
-  public record Group(List<String> images, List<Pair> pairs) {
+  /** A connected group: its images (sorted), how many pairs join them, and the strongest of those pairs. */
+  public record Group(List<String> images, int pairCount, List<Pair> pairs) {
     public int size() {
       return images.size();
     }
@@ -34,6 +34,9 @@ public final class DuplicateGraph {
 
   /** A page of groups and how many groups there are in all. */
   public record Page(int total, List<Group> groups, long droppedPairs) {}
+
+  private static final Comparator<Pair> STRONGEST_FIRST = Comparator.comparingDouble((Pair p) -> p.similarity()).reversed()
+      .thenComparing(Pair::imageId).thenComparing(Pair::duplicateOf).thenComparing(Pair::vector);
 
   private final int maxPairs;
   private final Map<String, String> parent = new HashMap<>();
@@ -48,14 +51,14 @@ public final class DuplicateGraph {
   public synchronized boolean add(NearDuplicateDetected event) {
     String a = event.getImageId();
     String b = event.getDuplicateOf();
-    String key = a + '\u0000' + b;
+    String key = a + '\u0000' + b + '\u0000' + event.getVectorName();
     if (!pairs.containsKey(key) && pairs.size() >= maxPairs) {
       dropped++;
       return false;
     }
     a = intern(a);
     b = intern(b);
-    pairs.put(key, new Pair(a, b, event.getSimilarity(), event.getKind().name()));
+    pairs.put(key, new Pair(a, b, event.getSimilarity(), event.getKind().name(), event.getVectorName()));
     String ra = find(a);
     String rb = find(b);
     if (!ra.equals(rb)) {
@@ -93,8 +96,12 @@ public final class DuplicateGraph {
     return pairs.size();
   }
 
-  /** Groups of two or more images, largest first, ties by smallest image id; {@code limit} from {@code offset}. */
-  public synchronized Page page(int offset, int limit) {
+  /**
+   * Groups of two or more images, largest first, ties by smallest image id; {@code limit} from
+   * {@code offset}. Each group shows at most {@code pairsPerGroup} pairs, strongest first: a group
+   * of n images can hold n(n-1)/2 pairs, too many to send or to read.
+   */
+  public synchronized Page page(int offset, int limit, int pairsPerGroup) {
     Map<String, TreeSet<String>> members = new HashMap<>();
     for (String id : parent.keySet()) members.computeIfAbsent(find(id), r -> new TreeSet<>()).add(id);
     List<TreeSet<String>> ordered = new ArrayList<>(members.values());
@@ -109,7 +116,11 @@ public final class DuplicateGraph {
       if (list != null) list.add(p);
     }
     List<Group> out = new ArrayList<>();
-    for (TreeSet<String> group : chosen) out.add(new Group(List.copyOf(group), List.copyOf(pairsByRoot.get(find(group.first())))));
+    for (TreeSet<String> group : chosen) {
+      List<Pair> all = pairsByRoot.get(find(group.first()));
+      List<Pair> strongest = all.stream().sorted(STRONGEST_FIRST).limit(pairsPerGroup).toList();
+      out.add(new Group(List.copyOf(group), all.size(), strongest));
+    }
     return new Page(ordered.size(), out, dropped);
   }
 }

@@ -21,6 +21,8 @@ final class DuplicateRoutes {
 
   static final String LIVE_PATH = "/v1/events/near-duplicates";
   static final int DEFAULT_GROUPS = 20;
+  /** Pairs shown per group, strongest first; a group of n images can hold n(n-1)/2. */
+  static final int DEFAULT_PAIRS_PER_GROUP = 20;
   /** Events a slow live client may fall behind by before new ones are dropped for it. */
   static final int SUBSCRIBER_QUEUE = 1000;
   static final long KEEP_ALIVE_SECONDS = 15;
@@ -41,19 +43,33 @@ final class DuplicateRoutes {
     String tenant = Requests.tenant(ctx);
     int limit = ctx.queryParam("limit") == null ? DEFAULT_GROUPS : Requests.limit(ctx);
     int offset = Requests.offset(ctx);
+    int pairsPerGroup = pairsPerGroup(ctx);
     DuplicateFeed current = feed();
     if (!current.caughtUp()) throw new ApiException(503, "NOT_READY", "the duplicates feed is still reading the topic");
-    DuplicateGraph.Page page = current.groups(tenant, offset, limit);
+    DuplicateGraph.Page page = current.groups(tenant, offset, limit, pairsPerGroup);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("tenant", tenant);
     out.put("total", page.total());
     out.put("offset", offset);
     out.put("limit", limit);
     out.put("droppedPairs", page.droppedPairs());
-    out.put("groups", page.groups().stream().map(g -> Map.of("size", g.size(), "images", g.images(), "pairs",
-        g.pairs().stream().map(p -> Map.of("imageId", p.imageId(), "duplicateOf", p.duplicateOf(),
-            "similarity", p.similarity(), "kind", p.kind())).toList())).toList());
+    out.put("groups", page.groups().stream().map(g -> Map.of("size", g.size(), "images", g.images(), "pairCount", g.pairCount(),
+        "pairs", g.pairs().stream().map(p -> Map.of("imageId", p.imageId(), "duplicateOf", p.duplicateOf(),
+            "similarity", p.similarity(), "kind", p.kind(), "vector", p.vector())).toList())).toList());
     ctx.json(out);
+  }
+
+  private static int pairsPerGroup(Context ctx) {
+    String raw = ctx.queryParam("pairsPerGroup");
+    if (raw == null) return DEFAULT_PAIRS_PER_GROUP;
+    int value;
+    try {
+      value = Integer.parseInt(raw.trim());
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("pairsPerGroup must be an integer");
+    }
+    if (value < 0 || value > Requests.MAX_LIMIT) throw ApiException.badRequest("pairsPerGroup must be between 0 and " + Requests.MAX_LIMIT);
+    return value;
   }
 
   /** Refuses the stream with a JSON 503 before the SSE headers are sent. */

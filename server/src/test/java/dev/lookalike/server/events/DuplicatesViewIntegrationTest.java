@@ -116,7 +116,16 @@ class DuplicatesViewIntegrationTest {
       assertThat(List.of("a1", "a2", "a3")).contains(pair.path("imageId").asText(), pair.path("duplicateOf").asText());
       assertThat(pair.path("similarity").asDouble()).isBetween(0.5, 1.0001);
       assertThat(pair.path("kind").asText()).isIn("EXACT", "NEAR");
+      assertThat(pair.path("vector").asText()).isEqualTo("perceptual");
     }
+    assertThat(first.path("pairCount").asInt()).isEqualTo(3);
+    JsonNode strongest = json(get(DEFAULT_KEY, "/v1/duplicates/groups?pairsPerGroup=1")).path("groups").get(0);
+    assertThat(strongest.path("pairCount").asInt()).isEqualTo(3);
+    assertThat(strongest.path("pairs")).hasSize(1);
+    double best = 0;
+    for (JsonNode pair : first.path("pairs")) best = Math.max(best, pair.path("similarity").asDouble());
+    assertThat(strongest.path("pairs").get(0).path("similarity").asDouble()).isEqualTo(best);
+    assertThat(get(DEFAULT_KEY, "/v1/duplicates/groups?pairsPerGroup=-1").statusCode()).isEqualTo(400);
     JsonNode second = page.path("groups").get(1);
     assertThat(second.path("pairs")).hasSize(1);
     assertThat(second.path("pairs").get(0).path("imageId").asText()).isEqualTo("b2");

@@ -1,0 +1,46 @@
+package dev.lookalike.server.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lookalike.avro.DuplicateKind;
+import dev.lookalike.avro.NearDuplicateDetected;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class DuplicateGraphTest {
+
+  @Test
+  void theSamePairUnderTwoVectorsIsTwoPairs() {
+    DuplicateGraph graph = new DuplicateGraph(100);
+    graph.add(pair("b", "a", 0.95f, "perceptual"));
+    graph.add(pair("b", "a", 0.91f, "clip"));
+    graph.add(pair("b", "a", 0.97f, "perceptual")); // the latest event of a pair wins
+
+    DuplicateGraph.Group group = graph.page(0, 10, 10).groups().get(0);
+    assertThat(group.pairCount()).isEqualTo(2);
+    assertThat(group.pairs()).extracting(DuplicateGraph.Pair::vector, DuplicateGraph.Pair::similarity)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("perceptual", 0.97f), org.assertj.core.groups.Tuple.tuple("clip", 0.91f));
+  }
+
+  @Test
+  void aLargeGroupListsOnlyItsStrongestPairsAndCountsTheRest() {
+    DuplicateGraph graph = new DuplicateGraph(10_000);
+    int n = 42;
+    for (int i = 1; i < n; i++) {
+      for (int j = 0; j < i; j++) graph.add(pair("img-" + i, "img-" + j, 0.9f + (i * n + j) / 1e5f, "perceptual"));
+    }
+    DuplicateGraph.Group group = graph.page(0, 1, 5).groups().get(0);
+    assertThat(group.size()).isEqualTo(n);
+    assertThat(group.pairCount()).isEqualTo(n * (n - 1) / 2);
+    assertThat(group.pairs()).hasSize(5);
+    assertThat(group.pairs().get(0)).extracting(DuplicateGraph.Pair::imageId, DuplicateGraph.Pair::duplicateOf)
+        .containsExactly("img-41", "img-40");
+    assertThat(group.pairs()).isSortedAccordingTo((x, y) -> Float.compare(y.similarity(), x.similarity()));
+    assertThat(graph.page(0, 1, 0).groups().get(0).pairs()).isEmpty();
+  }
+
+  private static NearDuplicateDetected pair(String image, String of, float similarity, String vector) {
+    return NearDuplicateDetected.newBuilder().setImageId(image).setDuplicateOf(of).setTenant("t").setSimilarity(similarity)
+        .setKind(DuplicateKind.NEAR).setVectorName(vector).setDetectedAt(Instant.EPOCH).build();
+  }
+}
