@@ -25,6 +25,10 @@ public final class UrlGuard {
     /** okhttp's own test for "connect to this literal without asking Dns" (see RouteSelector). */
     private static final Pattern IP_LITERAL = Pattern.compile("([0-9a-fA-F]*:[0-9a-fA-F:.]*)|([\\d.]+)");
 
+    /** Every label a number (decimal, or 0x hex): an IP address, however it is spelled. */
+    private static final Pattern NUMERIC_HOST = Pattern.compile("(?i)(0x[0-9a-f]*|\\d+)(\\.(0x[0-9a-f]*|\\d+))*\\.?");
+    private static final Pattern CANONICAL_IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+
     private final boolean allowPrivateNetworks;
     private final Set<String> allowedHosts;
 
@@ -59,6 +63,12 @@ public final class UrlGuard {
     public void check(HttpUrl url) {
         if (!url.username().isEmpty() || !url.password().isEmpty()) {
             throw new ImageLoadException(ImageErrorCode.FORBIDDEN_URL, "credentials in URLs are not allowed");
+        }
+        if (NUMERIC_HOST.matcher(url.host()).matches() && !CANONICAL_IPV4.matcher(url.host()).matches()) {
+            // 0177.0.0.1, 0x7f000001, 2130706433, 127.1: clients disagree on what these mean (curl reads
+            // 0177 as octal, Java as decimal), so no answer is safe. Only a.b.c.d in decimal is taken.
+            throw new ImageLoadException(ImageErrorCode.FORBIDDEN_URL,
+                    "IP address " + url.host() + " is not in dotted decimal form (a.b.c.d)");
         }
         if (IP_LITERAL.matcher(url.host()).matches()) {
             try {

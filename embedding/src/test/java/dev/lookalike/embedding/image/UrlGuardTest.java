@@ -2,6 +2,7 @@ package dev.lookalike.embedding.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -39,6 +40,25 @@ class UrlGuardTest {
         assertThatCode(() -> new UrlGuard(true, Set.of()).vet("anything", loopback)).doesNotThrowAnyException();
         assertThatCode(() -> new UrlGuard(false, Set.of()).vet("images.internal", loopback))
                 .isInstanceOf(ForbiddenAddressException.class);
+    }
+
+    /** Octal, hex, single-number and short forms: curl reads 0177.0.0.1 as loopback, Java as 177.0.0.1. */
+    @ParameterizedTest
+    @ValueSource(strings = {"http://0177.0.0.1/a.png", "http://0x7f000001/a.png", "http://0x7f.0.0.1/a.png",
+            "http://2130706433/a.png", "http://127.1/a.png", "http://010.8.8.8/a.png", "http://8.8.8.08/a.png",
+            "http://0X08.8.8.8/a.png", "http://8.8.8.8.8/a.png", "http://134744072/a.png"})
+    void refusesIpAddressesNotInDottedDecimal(String url) {
+        assertThatThrownBy(() -> new UrlGuard(false, Set.of()).check(url))
+                .isInstanceOfSatisfying(ImageLoadException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ImageErrorCode.FORBIDDEN_URL);
+                    assertThat(e.retriable()).isFalse();
+                });
+    }
+
+    @Test
+    void namesThatOnlyStartWithDigitsAreNames() {
+        assertThat(new UrlGuard(false, Set.of()).check("http://0x7f.example/a.png").host()).isEqualTo("0x7f.example");
+        assertThat(new UrlGuard(false, Set.of()).check("http://1.2.3.example/a.png").host()).isEqualTo("1.2.3.example");
     }
 
     @Test

@@ -469,6 +469,14 @@ public final class HostileCorpus {
                 "FORBIDDEN_URL", Shape.LOOKALIKE),
             new Http("vectorizeImage url", VECTORIZE, JSON, env -> utf8("{\"url\":\"file:///etc/passwd\"}"), 422, "FORBIDDEN_URL",
                 Shape.AZURE)), false));
+    for (String[] spelling : new String[][] {{"ip-in-octal", "http://0177.0.0.1/a.png"}, {"ip-in-hex", "http://0x7f000001/a.png"}}) {
+      String url = spelling[1];
+      cases.add(new Case(spelling[0], "hostile URLs", env -> urlEvent(env, spelling[0], url), "FORBIDDEN_URL", null,
+          List.of(new Http("search nearImage.url", SEARCH, JSON, env -> utf8("{\"nearImage\":{\"url\":\"" + url + "\"}}"), 422,
+                  "FORBIDDEN_URL", Shape.LOOKALIKE),
+              new Http("vectorizeImage url", VECTORIZE, JSON, env -> utf8("{\"url\":\"" + url + "\"}"), 422, "FORBIDDEN_URL",
+                  Shape.AZURE)), false));
+    }
     cases.add(new Case("url-with-credentials", "hostile URLs",
         env -> urlEvent(env, "url-with-credentials", env.url("png-truncated").replace("://", "://user:secret@")), "FORBIDDEN_URL", null,
         List.of(new Http("search nearImage.url", SEARCH, JSON,
