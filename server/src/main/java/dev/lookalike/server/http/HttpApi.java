@@ -1,11 +1,12 @@
 package dev.lookalike.server.http;
 
 import dev.lookalike.config.LookalikeConfig;
+import dev.lookalike.embedding.hosted.ProviderException;
 import dev.lookalike.embedding.image.ImageFetcher;
 import dev.lookalike.server.auth.ApiKeys;
 import dev.lookalike.server.auth.Authenticator;
-import dev.lookalike.server.auth.Rejection;
 import dev.lookalike.server.auth.RateLimiter;
+import dev.lookalike.server.auth.Rejection;
 import dev.lookalike.server.events.DuplicateFeed;
 import dev.lookalike.server.query.ClusterQueries;
 import dev.lookalike.server.query.NotReadyException;
@@ -114,10 +115,8 @@ public final class HttpApi implements AutoCloseable {
       cfg.routes.get("/internal/v1/stores/{store}/keys/{key}", internal::lookup);
       cfg.routes.post("/internal/v1/knn", internal::knn);
       cfg.routes.exception(Rejection.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
-      cfg.routes.exception(ApiException.class, (e, ctx) -> {
-        if (e.status() == 503) ctx.header("Retry-After", "1");
-        error(ctx, e.status(), e.code(), e.getMessage());
-      });
+      cfg.routes.exception(ApiException.class, HttpApi::apiError);
+      cfg.routes.exception(ProviderException.class, (e, ctx) -> apiError(ApiException.of(e), ctx));
       cfg.routes.exception(NotReadyException.class, (e, ctx) -> {
         ctx.header("Retry-After", "1");
         error(ctx, 503, "NOT_READY", e.getMessage());
@@ -156,6 +155,17 @@ public final class HttpApi implements AutoCloseable {
     boolean ready = api.ready();
     ctx.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
         .json(Map.of("status", ready ? "READY" : "NOT_READY", "streams", api.streamsState()));
+  }
+
+  private static void apiError(ApiException e, Context ctx) {
+    retryAfter(ctx, e);
+    error(ctx, e.status(), e.code(), e.getMessage());
+  }
+
+  /** A 503 or 429 always says when to come back. */
+  static void retryAfter(Context ctx, ApiException e) {
+    if (e.retryAfterSeconds() > 0) ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+    else if (e.status() == 503 || e.status() == 429) ctx.header("Retry-After", "1");
   }
 
   static void error(Context ctx, int status, String code, String message) {

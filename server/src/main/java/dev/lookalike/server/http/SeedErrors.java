@@ -1,5 +1,6 @@
 package dev.lookalike.server.http;
 
+import dev.lookalike.embedding.hosted.ProviderException;
 import io.javalin.http.Context;
 import java.util.Map;
 
@@ -10,19 +11,29 @@ final class SeedErrors {
 
   /** Azure AI Vision and Foundry: {"error": {"code", "message"}}. */
   static void azure(Context ctx, Runnable handler) {
-    try {
-      handler.run();
-    } catch (ApiException e) {
-      ctx.status(e.status()).json(Map.of("error", Map.of("code", e.code(), "message", e.getMessage())));
-    }
+    ApiException e = failureOf(handler);
+    if (e == null) return;
+    HttpApi.retryAfter(ctx, e);
+    ctx.status(e.status()).json(Map.of("error", Map.of("code", e.code(), "message", e.getMessage())));
   }
 
   /** CoreViz: {"error": "<reason>", "message": "..."}. */
   static void coreViz(Context ctx, Runnable handler) {
+    ApiException e = failureOf(handler);
+    if (e == null) return;
+    HttpApi.retryAfter(ctx, e);
+    ctx.status(e.status()).json(Map.of("error", reason(e.status()), "message", e.getMessage()));
+  }
+
+  /** Runs the handler; the refusal it ended with, or null when it answered. */
+  private static ApiException failureOf(Runnable handler) {
     try {
       handler.run();
+      return null;
     } catch (ApiException e) {
-      ctx.status(e.status()).json(Map.of("error", reason(e.status()), "message", e.getMessage()));
+      return e;
+    } catch (ProviderException e) {
+      return ApiException.of(e);
     }
   }
 
@@ -33,6 +44,9 @@ final class SeedErrors {
       case 413 -> "Payload Too Large";
       case 415 -> "Unsupported Media Type";
       case 422 -> "Unprocessable Entity";
+      case 429 -> "Too Many Requests";
+      case 502 -> "Bad Gateway";
+      case 503 -> "Service Unavailable";
       default -> "Error";
     };
   }

@@ -60,10 +60,7 @@ final class SeedRoutes {
       JsonNode body = json(ctx);
       VectorConfig vector = vectorFor(body.path("model").asText(null));
       Embedder embedder = embedders.get(vector.name());
-      if (body.has("dimensions") && body.get("dimensions").asInt() != embedder.dimensions()) {
-        throw new ApiException(422, "UnsupportedParameter", "dimensions=" + body.get("dimensions").asText()
-            + " is not supported; this model returns " + embedder.dimensions());
-      }
+      int asked = body.has("dimensions") ? body.get("dimensions").asInt() : 0;
       String format = body.path("encoding_format").asText("float");
       if (!format.equals("float") && !format.equals("base64")) {
         throw new ApiException(422, "UnsupportedParameter", "encoding_format must be float or base64");
@@ -72,8 +69,13 @@ final class SeedRoutes {
       if (!input.isArray() || input.isEmpty()) throw new ApiException(400, "InvalidRequest", "input must be a non-empty array");
       ArrayNode data = JSON.createArrayNode();
       for (int i = 0; i < input.size(); i++) {
-        data.add(JSON.createObjectNode().put("object", "embedding").put("index", i)
-            .set("embedding", encode(embedItem(vector, input.get(i)), format)));
+        float[] embedding = embedItem(vector, input.get(i));
+        // Checked on the answer: a hosted model learns its dimension from the provider's first reply.
+        if (asked != 0 && asked != embedding.length) {
+          throw new ApiException(422, "UnsupportedParameter", "dimensions=" + asked + " is not supported; this model returns "
+              + embedding.length);
+        }
+        data.add(JSON.createObjectNode().put("object", "embedding").put("index", i).set("embedding", encode(embedding, format)));
       }
       ObjectNode out = JSON.createObjectNode().put("object", "list");
       out.set("data", data);
