@@ -147,6 +147,31 @@ class LookalikeTopologyTest {
     }
   }
 
+  /** Ids are the topic key: another tenant's upload under a held id would replace that tenant's image. */
+  @Test
+  void anIdHeldByAnotherTenantIsRefusedAndTheHolderKeepsItsImage() {
+    harness.upload(DriverHarness.inline("shared-id", "tenant-1", png(32), 1000));
+    harness.upload(DriverHarness.inline("other", "tenant-1", png(33), 2000));
+    harness.recommendations();
+    harness.embedded();
+    harness.upload(DriverHarness.inline("shared-id", "tenant-2", png(34), 3000));
+
+    assertThat(harness.deadLetters()).singleElement().satisfies(letter -> {
+      assertThat(letter.getKey()).isEqualTo("shared-id");
+      assertThat(letter.getErrorCode()).isEqualTo("IMAGE_ID_TAKEN");
+      assertThat(letter.getRetriable()).isFalse();
+      assertThat(letter.getMessage()).doesNotContain("tenant-1");
+    });
+    assertThat(harness.embedded()).isEmpty(); // tenant-1's image was neither deleted nor replaced
+    assertThat(harness.recommendations()).isEmpty();
+
+    harness.delete("shared-id"); // once the holder deletes it, the id is free
+    harness.upload(DriverHarness.inline("shared-id", "tenant-2", png(34), 4000));
+    assertThat(harness.deadLetters()).isEmpty();
+    assertThat(harness.embedded()).extracting(kv -> kv.value == null ? null : kv.value.getTenant())
+        .containsExactly(null, "tenant-2");
+  }
+
   @Test
   void badEventsBecomeDeadLettersWithAReasonAndTheStreamGoesOn() {
     harness.uploadRaw("garbage", new byte[] {1, 2, 3});

@@ -87,7 +87,19 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
       return;
     }
     LogContext.tenant(upload.getTenant());
+    if (heldByAnotherTenant(upload)) {
+      // Every store and topic is keyed by the id alone: taking it would replace, and expose, the other tenant's image.
+      deadLetter(record, source, key, ErrorCodes.IMAGE_ID_TAKEN,
+          "image id " + upload.getImageId() + " is held by another tenant's image; ids are unique across tenants", false);
+      return;
+    }
     load(record, source, upload);
+  }
+
+  private boolean heldByAnotherTenant(ImageUploaded upload) {
+    ImageStatus current = status.get(upload.getImageId());
+    return current != null && current.getState() != ImageState.DELETED && current.getTenant() != null
+        && !current.getTenant().equals(upload.getTenant());
   }
 
   private void load(Record<byte[], byte[]> record, RecordMetadata source, ImageUploaded upload) {
