@@ -24,8 +24,8 @@ final class ImageRoutes {
   }
 
   void get(Context ctx) {
+    String id = Requests.imageId(ctx.pathParam("id"));
     ClusterQueries queries = api.cluster();
-    String id = ctx.pathParam("id");
     String tenant = Requests.tenant(ctx);
     VectorConfig vector = api.vector(ctx.queryParam("targetVector"));
     Optional<VectorEntry> entry = queries.image(vector.name(), id).filter(e -> e.getTenant().equals(tenant));
@@ -70,7 +70,7 @@ final class ImageRoutes {
   }
 
   private VectorEntry existing(Context ctx, VectorConfig vector) {
-    String id = ctx.pathParam("id");
+    String id = Requests.imageId(ctx.pathParam("id"));
     String tenant = Requests.tenant(ctx);
     return api.cluster().image(vector.name(), id)
         .filter(e -> e.getTenant().equals(tenant))

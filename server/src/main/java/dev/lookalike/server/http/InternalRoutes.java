@@ -32,7 +32,12 @@ final class InternalRoutes {
 
   void lookup(Context ctx) {
     String store = ctx.pathParam("store");
-    int partition = Integer.parseInt(ctx.queryParam("partition"));
+    int partition;
+    try {
+      partition = Integer.parseInt(ctx.queryParam("partition"));
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("partition must be an integer");
+    }
     boolean active = !"false".equals(ctx.queryParam("active"));
     Optional<? extends SpecificRecord> value = api.cluster().local().lookup(store, ctx.pathParam("key"), partition, active);
     if (value.isEmpty()) throw ApiException.notFound("no such key");

@@ -52,7 +52,7 @@ final class PageRoutes {
   }
 
   void thumbnail(Context ctx) {
-    String id = ctx.pathParam("id");
+    String id = Requests.imageId(ctx.pathParam("id"));
     String tenant = Requests.tenant(ctx);
     VectorConfig vector = api.vector(ctx.queryParam("targetVector"));
     VectorEntry entry = api.cluster().image(vector.name(), id)

@@ -1,6 +1,7 @@
 package dev.lookalike.server.http;
 
 import dev.lookalike.server.auth.Authenticator;
+import dev.lookalike.topology.embed.UploadValidator;
 import io.javalin.http.Context;
 
 /** Query-parameter parsing with 400s instead of exceptions. */
@@ -20,6 +21,18 @@ final class Requests {
     String authenticated = ctx.attribute(Authenticator.TENANT_ATTRIBUTE);
     if (authenticated != null) return authenticated;
     return asked == null || asked.isBlank() ? DEFAULT_TENANT : asked;
+  }
+
+  /**
+   * An image id from a path or a body. Checked here because a longer one cannot exist (uploads
+   * refuse it) and would otherwise travel to the owning instance in a URL it refuses.
+   */
+  static String imageId(String raw) {
+    if (raw == null || raw.isBlank()) throw ApiException.badRequest("an image id is required");
+    if (raw.length() > UploadValidator.MAX_ID_LENGTH) {
+      throw ApiException.badRequest("image ids are at most " + UploadValidator.MAX_ID_LENGTH + " characters, got " + raw.length());
+    }
+    return raw;
   }
 
   static int limit(Context ctx) {

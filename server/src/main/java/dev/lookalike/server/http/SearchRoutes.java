@@ -76,7 +76,8 @@ final class SearchRoutes {
 
   private VectorEntry nearObject(VectorConfig vector, SearchRequest.NearObject near, String tenant) {
     if (near.id() == null || near.id().isBlank()) throw ApiException.badRequest("nearObject needs an id");
-    return api.cluster().image(vector.name(), near.id())
+    String id = Requests.imageId(near.id());
+    return api.cluster().image(vector.name(), id)
         .filter(e -> e.getTenant().equals(tenant))
         .orElseThrow(() -> ApiException.notFound("no image '" + near.id() + "' for tenant '" + tenant + "'"));
   }
