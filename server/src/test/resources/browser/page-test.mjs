@@ -3,7 +3,9 @@
 import { chromium } from 'playwright-core';
 
 const [baseUrl, apiKey, imagePath, executablePath] = process.argv.slice(2);
-const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+// The flags the machine notes give for a closed network: without the background ones Chromium keeps dialling out.
+const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
+  '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
 const fail = msg => { throw new Error(msg); };
 try {
   const page = await browser.newPage();
@@ -43,9 +45,23 @@ try {
   const dups = await page.$$eval('#dups .card', cs => cs.map(c => c.dataset.id));
   if (!dups.includes('base-small')) fail('duplicates of base do not list base-small: ' + dups);
   await page.waitForSelector('#sims .card', { timeout: 15000 });
-  if (errors.length) fail('page errors: ' + errors.join('; '));
-  // What a person would see: the results, the duplicates and the similar images.
+
+  // The duplicates view: base and base-small form a group, its pair listed with a similarity.
+  await page.click('#dupRefresh');
+  await page.waitForFunction(() => [...document.querySelectorAll('#dupGroups .group')]
+    .some(g => g.querySelector('.card[data-id="base"]') && g.querySelector('.card[data-id="base-small"]')), null, { timeout: 30000 });
+  const pairs = await page.$$eval('#dupGroups .group .pairs li', ls => ls.map(l => l.textContent));
+  if (!pairs.some(p => /base-small ≈ base 0\.\d{4}|base ≈ base-small 0\.\d{4}/.test(p))) fail('no pair line with a similarity: ' + pairs);
+  if (!/groups 1–/.test(await page.textContent('#dupStatus'))) fail('no paging status: ' + await page.textContent('#dupStatus'));
+
+  // What a person would see: the results, the duplicates and the similar images, the groups.
   await page.screenshot({ path: 'page.png', fullPage: true });
+
+  // An id nobody uploaded: an error in the details, not a broken page.
+  await page.fill('#imageId', 'no-such-image');
+  await page.press('#imageId', 'Enter');
+  await page.waitForSelector('#dups p.err', { timeout: 15000 });
+  if (errors.length) fail('page errors: ' + errors.join('; '));
   console.log('OK');
 } catch (e) {
   console.log('FAILED: ' + e.message);
