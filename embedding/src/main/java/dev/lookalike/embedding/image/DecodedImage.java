@@ -6,7 +6,11 @@ import java.util.Objects;
 /**
  * A decoded raster plus the format it was sniffed as.
  *
+ * @param image  the pixels; for a large source, subsampled by {@link ImageDecoder} (see
+ *               {@link DecodeLimits#minDecodedSide()}), so it can be smaller than width x height
  * @param format one of {@code jpeg, png, gif, bmp, webp, tiff} (see {@link ImageFormat#id()})
+ * @param width  the source image's width, as its header declares
+ * @param height the source image's height, as its header declares
  */
 public record DecodedImage(BufferedImage image, String format, int width, int height) {
 

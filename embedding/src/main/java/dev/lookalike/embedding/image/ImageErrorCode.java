@@ -12,6 +12,11 @@ public enum ImageErrorCode {
     IMAGE_TOO_LARGE(false),
     /** Header dimensions exceed the pixel limit (decompression-bomb guard). */
     TOO_MANY_PIXELS(false),
+    /**
+     * Too many images are being decoded at once for the memory set aside for decoding; the image
+     * itself may be fine, so trying again shortly can help.
+     */
+    DECODER_BUSY(true),
     FETCH_FAILED(true),
     FETCH_TIMEOUT(true),
     /** Non-2xx answer; retriable only for 408, 429 and 5xx (decided per status). */

@@ -2,6 +2,7 @@ package dev.lookalike.server.http;
 
 import dev.lookalike.embedding.Embedder;
 import dev.lookalike.embedding.image.DecodedImage;
+import dev.lookalike.embedding.image.ImageErrorCode;
 import dev.lookalike.embedding.image.ImageFetcher;
 import dev.lookalike.embedding.image.ImageLoadException;
 import dev.lookalike.topology.TopologyServices;
@@ -121,8 +122,9 @@ final class QueryVectors {
     }
   }
 
-  /** Image problems are the client's: 413 for size, 415 for type, 422 for the rest. */
+  /** Image problems are the client's: 413 for size, 415 for type, 422 for the rest; a busy decoder is a 503 to retry. */
   static ApiException toApi(ImageLoadException e) {
+    if (e.code() == ImageErrorCode.DECODER_BUSY) return new ApiException(503, e.code().name(), e.getMessage(), 2);
     int status = switch (e.code()) {
       case IMAGE_TOO_LARGE, TOO_MANY_PIXELS -> 413;
       case UNSUPPORTED_FORMAT -> 415;
