@@ -108,7 +108,10 @@ public final class ImageDecoder {
                 reader.addIIOReadWarningListener(truncation);
                 BufferedImage image = reader.read(0, param);
                 truncation.check(format);
-                return new DecodedImage(narrowed(image), format.id(), width, height);
+                int orientation = format == ImageFormat.JPEG ? ExifOrientation.of(bytes) : ExifOrientation.NORMAL;
+                BufferedImage upright = ExifOrientation.apply(narrowed(image), orientation);
+                return ExifOrientation.swapsSides(orientation) ? new DecodedImage(upright, format.id(), height, width)
+                        : new DecodedImage(upright, format.id(), width, height);
             }
         } catch (OutOfMemoryError e) {
             // Only this decode's allocations failed, and they are garbage now: the thread lives on.
