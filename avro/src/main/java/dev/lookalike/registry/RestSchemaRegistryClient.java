@@ -94,7 +94,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient, Aut
             remember(subject, schema, id);
             return Optional.of(id);
         } catch (SchemaRegistryException e) {
-            if (e.isNotFound()) return Optional.empty();
+            // A wrong base URL also answers 404, but that is no "not registered".
+            if (e.isNotFound() && !e.isUnknownPath()) return Optional.empty();
             throw e;
         }
     }
@@ -190,7 +191,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient, Aut
             throw new SchemaRegistryException(SchemaRegistryException.NO_RESPONSE, SchemaRegistryException.NO_RESPONSE,
                     built.method() + " " + built.url() + " failed: " + e, e);
         }
-        if (status < 200 || status >= 300) throw error(built, status, text);
+        if (status < 200 || status >= 300) throw error(built, status, text, baseUrl);
         try {
             return text.isEmpty() ? JSON.nullNode() : JSON.readTree(text);
         } catch (IOException e) {
@@ -207,8 +208,11 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient, Aut
         return id.asInt();
     }
 
-    /** Parses a Confluent error body; some failures (e.g. a proxy's 502) are not JSON. */
-    private static SchemaRegistryException error(Request request, int status, String body) {
+    /**
+     * Parses a Confluent error body; some failures (e.g. a proxy's 502) are not JSON. A 404
+     * without a Confluent error code means the base URL is wrong, and the message says so.
+     */
+    static SchemaRegistryException error(Request request, int status, String body, HttpUrl baseUrl) {
         int code = status;
         String message = body.length() > MAX_ERROR_BODY ? body.substring(0, MAX_ERROR_BODY) + "..." : body;
         try {
@@ -220,7 +224,16 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient, Aut
         } catch (IOException notJson) {
             // Keep the raw text as the message.
         }
-        return new SchemaRegistryException(status, code, request.method() + " " + request.url() + ": " + message);
+        String text = request.method() + " " + request.url() + ": " + message;
+        if (status == 404 && code / 100 != 404) text += " -- " + wrongBaseUrlHint(baseUrl);
+        return new SchemaRegistryException(status, code, text);
+    }
+
+    static String wrongBaseUrlHint(HttpUrl baseUrl) {
+        String root = baseUrl.scheme() + "://" + baseUrl.host() + ":" + baseUrl.port();
+        String given = baseUrl.toString().replaceFirst("/$", "");
+        return "is " + given + " the registry's Confluent-compatible base URL? Apicurio: " + root
+                + "/apis/ccompat/v7; Confluent Schema Registry: http://host:8081";
     }
 
     /** Builds a {@link RestSchemaRegistryClient}; every setting has a sane default. */

@@ -40,6 +40,15 @@ public class SchemaRegistryException extends RuntimeException {
         return httpStatus == 404;
     }
 
+    /**
+     * A 404 without a Confluent error code (40401, 40403, ...): not an unknown subject or schema
+     * but a path the server does not serve, i.e. a base URL that is not a registry's
+     * Confluent-compatible API (Apicurio answers on /apis/ccompat/v7, not on its root).
+     */
+    public boolean isUnknownPath() {
+        return httpStatus == 404 && errorCode / 100 != 404;
+    }
+
     /** True when the same call may succeed later: no response, a timeout, throttling or a 5xx. */
     public boolean isRetriable() {
         return httpStatus == NO_RESPONSE || httpStatus == 408 || httpStatus == 429 || httpStatus >= 500;

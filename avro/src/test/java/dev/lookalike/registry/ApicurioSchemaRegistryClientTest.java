@@ -40,6 +40,19 @@ class ApicurioSchemaRegistryClientTest extends SchemaRegistryClientContract {
         assertThat(fresh.lookup(subject, reformatted)).contains(id);
     }
 
+    /** The mistake of pointing a client at Apicurio's root: its own 404 (no Confluent error code) names the fix. */
+    @Test
+    void theRegistryRootIsNotTheConfluentApiAndTheErrorSaysWhereItIs() {
+        try (RestSchemaRegistryClient root = new RestSchemaRegistryClient(ApicurioRegistry.shared().baseUrl())) {
+            assertThatThrownBy(() -> root.register(subject, Schemas.v1(name)))
+                    .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+                        assertThat(e.isUnknownPath()).isTrue();
+                        assertThat(e).hasMessageContaining("Confluent-compatible base URL? Apicurio: " + url);
+                    });
+        }
+        assertThat(fresh.lookup(subject, Schemas.v1(name))).isEmpty(); // a real unknown subject is still just absent
+    }
+
     /**
      * Characterizes an Apicurio 2.6 difference from Confluent: a subject-level NONE removes the
      * subject's rule instead of disabling the check, so the global BACKWARD still applies.

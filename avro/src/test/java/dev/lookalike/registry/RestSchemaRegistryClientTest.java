@@ -94,6 +94,27 @@ class RestSchemaRegistryClientTest {
     }
 
     @Test
+    void aPathTheServerDoesNotServeSaysTheBaseUrlIsWrong() {
+        // What Apicurio answers when the client is pointed at its root instead of /apis/ccompat/v7.
+        String resteasy = "{\"error_code\":404,\"message\":\"RESTEASY003210: Could not find resource for full path\"}";
+        server.enqueue(json(404, resteasy));
+        server.enqueue(json(404, resteasy));
+        server.enqueue(json(404, "{\"error_code\":40401,\"message\":\"Subject not found\"}"));
+
+        assertThatThrownBy(() -> client.register("s", SCHEMA))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+                    assertThat(e.isUnknownPath()).isTrue();
+                    assertThat(e).hasMessageContaining("RESTEASY003210")
+                            .hasMessageContaining("is " + server.url("/apis/ccompat/v7") + " the registry's Confluent-compatible base URL?")
+                            .hasMessageContaining("Apicurio: http://" + server.getHostName() + ":" + server.getPort() + "/apis/ccompat/v7");
+                });
+        // Not "not registered": the lookup never reached a registry.
+        assertThatThrownBy(() -> client.lookup("s", SCHEMA))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isUnknownPath()).isTrue());
+        assertThat(client.lookup("s", SCHEMA)).isEmpty();
+    }
+
+    @Test
     void nonJsonErrorBodiesKeepTheStatusAsCode() {
         server.enqueue(new MockResponse().setResponseCode(502).setBody("<html>Bad Gateway</html>"));
 

@@ -67,13 +67,17 @@ public final class LookalikeConfig extends AbstractConfig {
   public static final String HTTP_MAX_CONCURRENT_FETCHES = "http.max.concurrent.fetches";
   public static final String LOG_LEVEL = "log.level";
 
+  /** What {@code lookalike dev} serves: Apicurio's Confluent-compatible API on port 8081. */
+  public static final String DEFAULT_SCHEMA_REGISTRY_URL = "http://localhost:8081/apis/ccompat/v7";
+
   public static final ConfigDef CONFIG_DEF = new ConfigDef()
       .define(APPLICATION_ID, Type.STRING, "lookalike", Importance.HIGH,
           "Kafka Streams application id: consumer group, prefix of internal topics and state directories. Instances with the same id share the work.")
       .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", Importance.HIGH,
           "Kafka bootstrap servers.")
-      .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://localhost:8081", Importance.HIGH,
-          "Base URL of a Confluent-compatible schema registry (for Apicurio: http://host:port/apis/ccompat/v7).")
+      .define(SCHEMA_REGISTRY_URL, Type.STRING, DEFAULT_SCHEMA_REGISTRY_URL, Importance.HIGH,
+          "Base URL of a Confluent-compatible schema registry. The default is the one lookalike dev runs (Apicurio: "
+              + "http://host:port/apis/ccompat/v7); a Confluent Schema Registry is http://host:8081.")
       .define(SCHEMA_REGISTRY_AUTO_REGISTER, Type.BOOLEAN, true, Importance.MEDIUM,
           "Register the output schemas under <topic>-value on first use; when false they must already be registered.")
       .define(TOPIC_UPLOADED, Type.STRING, "images.uploaded", Importance.MEDIUM, "Input topic of ImageUploaded events (key: image id).")

@@ -4,12 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import dev.lookalike.config.LookalikeConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** log.level (and LOOKALIKE_LOG_LEVEL) sets the level of the service's own loggers. */
+/** log.level (and LOOKALIKE_LOG_LEVEL) sets the level of the service's own loggers; logs go to stderr. */
 class LogLevelTest {
 
   @Test
@@ -26,5 +35,32 @@ class LogLevelTest {
     } finally {
       ours.setLevel(before);
     }
+  }
+
+  /** stdout is the commands' output (tail, search --json | jq): a Kafka client's warning must not land there. */
+  @Test
+  void theShippedConfigurationLogsToStandardError() throws Exception {
+    List<URL> shipped = Collections.list(getClass().getClassLoader().getResources("logback.xml"));
+    assertThat(shipped).as("the service's logback.xml").hasSize(1);
+    LoggerContext context = new LoggerContext();
+    context.setMDCAdapter(new LogbackMDCAdapter());
+    JoranConfigurator configurator = new JoranConfigurator();
+    configurator.setContext(context);
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
+    ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
+      configurator.doConfigure(shipped.get(0));
+      context.getLogger("org.apache.kafka.clients.NetworkClient").warn("Connection to node -1 could not be established");
+    } finally {
+      context.stop();
+      System.setOut(out);
+      System.setErr(err);
+    }
+    assertThat(capturedErr.toString(StandardCharsets.UTF_8)).contains("WARN", "Connection to node -1 could not be established");
+    assertThat(capturedOut.toString(StandardCharsets.UTF_8)).isEmpty();
   }
 }

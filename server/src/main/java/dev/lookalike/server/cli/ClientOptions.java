@@ -20,8 +20,9 @@ public final class ClientOptions {
   String bootstrapServers;
 
   @Option(names = "--registry-url", paramLabel = "URL",
-      description = "Confluent-compatible schema registry; for Apicurio add /apis/ccompat/v7 "
-          + "(default: http://localhost:8081, or $LOOKALIKE_SCHEMA_REGISTRY_URL).")
+      description = "Base URL of the schema registry's Confluent-compatible API (default: "
+          + LookalikeConfig.DEFAULT_SCHEMA_REGISTRY_URL + ", what lookalike dev runs, or $LOOKALIKE_SCHEMA_REGISTRY_URL). "
+          + "A Confluent Schema Registry is http://host:8081; Apicurio is http://host:port/apis/ccompat/v7.")
   String registryUrl;
 
   @Option(names = "--config", paramLabel = "FILE",

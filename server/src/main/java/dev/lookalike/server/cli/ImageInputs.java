@@ -40,8 +40,16 @@ final class ImageInputs {
     }
   }
 
-  /** The inputs to send and the files too large to inline. */
-  record Selection(List<Input> accepted, List<Input> tooLarge) {}
+  /**
+   * The inputs to send, the files too large to inline, and the files in folders left out for
+   * their extension (hidden files and folders are left out silently).
+   */
+  record Selection(List<Input> accepted, List<Input> tooLarge, List<Path> skipped) {
+    /** Nothing at all to publish: no file or URL was picked, not even one too large to send. */
+    boolean isEmpty() {
+      return accepted.isEmpty() && tooLarge.isEmpty();
+    }
+  }
 
   private ImageInputs() {}
 
@@ -53,32 +61,48 @@ final class ImageInputs {
   static Selection select(List<Path> paths, Path urlsFile, long maxInlineBytes) {
     List<Input> accepted = new ArrayList<>();
     List<Input> tooLarge = new ArrayList<>();
+    List<Path> skipped = new ArrayList<>();
     for (Path path : paths) {
-      for (Input input : files(path)) {
+      for (Input input : files(path, skipped)) {
         (input.size() > maxInlineBytes ? tooLarge : accepted).add(input);
       }
     }
     if (urlsFile != null) urls(urlsFile).forEach(url -> accepted.add(Input.ofUrl(url)));
-    return new Selection(accepted, tooLarge);
+    return new Selection(accepted, tooLarge, skipped);
   }
 
-  private static List<Input> files(Path path) {
+  /** A file as given, or a folder's image files; the folder's other files go to {@code skipped}. */
+  private static List<Input> files(Path path, List<Path> skipped) {
     if (!Files.exists(path)) throw new IllegalArgumentException("No such file or folder: " + path);
     if (!Files.isDirectory(path)) return List.of(Input.ofFile(path.getFileName().toString(), path, size(path)));
+    List<Path> found;
     try (Stream<Path> walk = Files.walk(path)) {
-      return walk.filter(Files::isRegularFile)
-          .filter(ImageInputs::isImageName)
-          .sorted()
-          .map(file -> Input.ofFile(idForFile(path, file), file, size(file)))
-          .toList();
+      found = walk.filter(Files::isRegularFile).sorted().toList();
     } catch (IOException | UncheckedIOException e) {
       throw new IllegalStateException("Cannot list " + path + ": " + e.getMessage(), e);
     }
+    List<Input> images = new ArrayList<>();
+    for (Path file : found) {
+      if (isImageName(file)) {
+        images.add(Input.ofFile(idForFile(path, file), file, size(file)));
+      } else if (!isHidden(path.relativize(file))) {
+        skipped.add(file);
+      }
+    }
+    return images;
   }
 
   static boolean isImageName(Path file) {
     String name = file.getFileName().toString();
     return !name.startsWith(".") && CONTENT_TYPES.containsKey(extension(file));
+  }
+
+  /** {@code .DS_Store}, {@code .git/...}: never worth a mention. */
+  private static boolean isHidden(Path relative) {
+    for (Path part : relative) {
+      if (part.toString().startsWith(".")) return true;
+    }
+    return false;
   }
 
   /** The path relative to the folder, with '/' on every OS: {@code cats/tabby.jpg}. */

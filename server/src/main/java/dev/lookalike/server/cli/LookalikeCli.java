@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code lookalike} command line: the service ({@code run}), the embedded dev stack
- * ({@code dev}), two Kafka clients ({@code produce}, {@code tail}) and model files ({@code models}).
+ * ({@code dev}), three Kafka clients ({@code produce}, {@code tail}, {@code replay} of dead
+ * letters), a client of the HTTP API ({@code search}) and model files ({@code models}).
  *
  * <p>Exit codes scripts can rely on: 0 success, 1 runtime failure, 2 usage error.
  */
@@ -46,6 +47,8 @@ import picocli.CommandLine.Spec;
         "  lookalike run --config my.properties  # one service instance",
         "  lookalike produce ./photos --tag trip # publish a folder of images",
         "  lookalike tail --topic near-duplicates",
+        "  lookalike search --image cat.jpg      # similar images, from a running instance",
+        "  lookalike replay --dry-run            # list retriable dead letters to resend",
         "  lookalike models download URL --sha256 HEX",
         "  lookalike help produce"})
 public final class LookalikeCli implements Callable<Integer> {

@@ -1,11 +1,13 @@
 package dev.lookalike.server.cli;
 
 import dev.lookalike.avro.ImageUploaded;
+import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.server.cli.ImageInputs.Input;
 import dev.lookalike.server.cli.ImageInputs.Selection;
 import dev.lookalike.server.cli.UploadEvents.Metadata;
 import dev.lookalike.server.cli.UploadProducer.Failure;
 import dev.lookalike.server.cli.UploadProducer.Summary;
+import dev.lookalike.topology.runtime.TopicProvisioner;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -32,11 +35,13 @@ import picocli.CommandLine.Spec;
     header = "Publish ImageUploaded events for image files, folders or URLs.",
     description = {
         "",
-        "Files are sent inline (Confluent Avro wire format, idempotent producer, acks=all). Folders are "
-            + "walked recursively for image files (jpg, jpeg, png, gif, bmp, webp, tif, tiff).",
+        "Files are sent inline (Confluent Avro wire format, idempotent producer, acks=all), up to image.max.bytes "
+            + "(16 MiB unless configured). Folders are walked recursively for image files (" + ProduceCommand.EXTENSIONS
+            + "); other files are reported as skipped.",
         "The image id is the path relative to the folder (or the file name, or the URL without its scheme), "
             + "so sending the same folder again replaces the same images.",
-        "Prints \"N sent, M failed\"; exits 1 if any image failed or was too large to inline.",
+        "Kafka and the uploaded topic are checked first: exits 1 at once if Kafka cannot be reached or the topic does not exist.",
+        "Prints \"N sent, M failed\"; exits 1 if any image failed or was too large to send, 2 if there was nothing to send.",
         ""},
     footerHeading = "%nExamples:%n",
     footer = {
@@ -45,8 +50,9 @@ import picocli.CommandLine.Spec;
         "  lookalike produce --urls urls.txt --throttle 20"})
 final class ProduceCommand implements Callable<Integer> {
 
-  static final long DEFAULT_MAX_INLINE_BYTES = 900 * 1024;
+  static final String EXTENSIONS = "jpg, jpeg, png, gif, bmp, webp, tif, tiff";
   static final int MAX_LISTED_FAILURES = 20;
+  static final int MAX_LISTED_SKIPPED = 5;
 
   @ParentCommand
   LookalikeCli root;
@@ -79,9 +85,10 @@ final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--id", paramLabel = "ID", description = "The image id, when publishing exactly one image.")
   String id;
 
-  @Option(names = "--max-inline-bytes", paramLabel = "BYTES", defaultValue = "" + DEFAULT_MAX_INLINE_BYTES,
-      description = "Larger files are not sent (default: ${DEFAULT-VALUE}, under Kafka's default 1 MB message limit).")
-  long maxInlineBytes;
+  @Option(names = "--max-inline-bytes", paramLabel = "BYTES",
+      description = "Larger files are not sent (default and most: image.max.bytes, 16 MiB unless configured; "
+          + "the service refuses larger images).")
+  Long maxInlineBytes;
 
   @Option(names = "--throttle", paramLabel = "N", description = "Send at most N events per second.")
   Double throttle;
@@ -92,35 +99,77 @@ final class ProduceCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     validate();
-    Selection selection = select();
+    LookalikeConfig config = client.load(root.env());
+    long inlineCap = inlineCap(config);
+    Selection selection = select(inlineCap);
+    List<Input> toSend = new ArrayList<>(selection.accepted());
+    List<Input> overTopicLimit = new ArrayList<>();
+    OptionalInt topicLimit = OptionalInt.empty();
     List<Failure> failures = new ArrayList<>();
-    Summary summary = publish(selection.accepted(), failures);
-    return report(summary, failures, selection.tooLarge());
+    Summary summary = new Summary(0, List.of());
+    if (!toSend.isEmpty()) {
+      // Once, with a short deadline: a producer facing a dead cluster would wait max.block.ms per image.
+      topicLimit = TopicCheck.check(config, config.topicNames().uploaded(), TopicCheck.TIMEOUT).maxMessageBytes();
+      if (topicLimit.isPresent()) {
+        int limit = topicLimit.getAsInt();
+        // Certain to be refused by the broker: do not send them only to hear so.
+        toSend.stream().filter(input -> input.size() > limit).forEach(overTopicLimit::add);
+        toSend.removeAll(overTopicLimit);
+      }
+      if (!toSend.isEmpty()) summary = publish(config, toSend, failures);
+    }
+    return report(config, summary, failures, selection, inlineCap, overTopicLimit, topicLimit);
   }
 
   private void validate() {
     if (paths.isEmpty() && urlsFile == null) throw usage("Give image files or folders, or --urls FILE");
     if (throttle != null && throttle <= 0) throw usage("--throttle must be positive");
-    if (maxInlineBytes < 1) throw usage("--max-inline-bytes must be positive");
+    if (maxInlineBytes != null && maxInlineBytes < 1) throw usage("--max-inline-bytes must be positive");
   }
 
-  private Selection select() {
+  /** --max-inline-bytes, or image.max.bytes: the service refuses larger images, inline or fetched. */
+  private long inlineCap(LookalikeConfig config) {
+    if (maxInlineBytes == null) return config.imageMaxBytes();
+    if (maxInlineBytes > config.imageMaxBytes()) {
+      throw usage("--max-inline-bytes " + maxInlineBytes + " is over image.max.bytes " + config.imageMaxBytes()
+          + ": the service would refuse such images (if it runs with a larger image.max.bytes, set the same in --config)");
+    }
+    return maxInlineBytes;
+  }
+
+  private Selection select(long inlineCap) {
     Selection selection;
     try {
-      selection = ImageInputs.select(paths, urlsFile, maxInlineBytes);
+      selection = ImageInputs.select(paths, urlsFile, inlineCap);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
+    }
+    if (selection.isEmpty()) {
+      PrintWriter err = spec.commandLine().getErr();
+      reportSkipped(err, selection.skipped());
+      err.flush();
+      throw usage(nothingToSend(selection));
     }
     int count = selection.accepted().size() + selection.tooLarge().size();
     if (id != null && count != 1) throw usage("--id needs exactly one image, found " + count);
     return selection;
   }
 
-  private Summary publish(List<Input> inputs, List<Failure> failures) {
+  private String nothingToSend(Selection selection) {
+    List<String> where = new ArrayList<>();
+    if (!paths.isEmpty()) {
+      where.add("no image files (" + EXTENSIONS + ") in " + String.join(", ", paths.stream().map(Path::toString).toList())
+          + (selection.skipped().isEmpty() ? "" : " (" + selection.skipped().size() + " other file(s) skipped)"));
+    }
+    if (urlsFile != null) where.add("no URLs in " + urlsFile);
+    return "nothing to send: " + String.join(", and ", where);
+  }
+
+  private Summary publish(LookalikeConfig config, List<Input> inputs, List<Failure> failures) {
     Metadata metadata = new Metadata(tenant, tags, attributes);
     Pacer pacer = new Pacer(throttle);
     try (Progress progress = Progress.create("produce", inputs.size(), quiet);
-         UploadProducer producer = UploadProducer.create(client.load(root.env()), "lookalike-produce", progress::step)) {
+         UploadProducer producer = UploadProducer.create(config, "lookalike-produce", progress::step)) {
       for (Input input : inputs) {
         pacer.await();
         String imageId = id != null ? id : idPrefix + input.id();
@@ -141,7 +190,8 @@ final class ProduceCommand implements Callable<Integer> {
     return UploadEvents.inline(imageId, Files.readAllBytes(input.file()), input.contentType(), metadata, now);
   }
 
-  private int report(Summary summary, List<Failure> readFailures, List<Input> tooLarge) {
+  private int report(LookalikeConfig config, Summary summary, List<Failure> readFailures, Selection selection,
+                     long inlineCap, List<Input> overTopicLimit, OptionalInt topicLimit) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<Failure> failures = new ArrayList<>(readFailures);
@@ -149,16 +199,36 @@ final class ProduceCommand implements Callable<Integer> {
     // One line per failure, but not ten thousand identical ones when the registry is down.
     failures.stream().limit(MAX_LISTED_FAILURES).forEach(f -> err.println("failed: " + f.imageId() + ": " + f.message()));
     if (failures.size() > MAX_LISTED_FAILURES) err.println("... and " + (failures.size() - MAX_LISTED_FAILURES) + " more");
+    List<Input> tooLarge = selection.tooLarge();
     if (!tooLarge.isEmpty()) {
-      err.println(tooLarge.size() + " file(s) larger than --max-inline-bytes " + maxInlineBytes
-          + " not sent (host them and use --urls, or raise the topic's max.message.bytes and the limit):");
+      String hint = inlineCap < config.imageMaxBytes()
+          ? "host them and use --urls, or raise --max-inline-bytes up to image.max.bytes " + config.imageMaxBytes()
+          : "the service refuses images over image.max.bytes; make them smaller";
+      err.println(tooLarge.size() + " file(s) larger than --max-inline-bytes " + inlineCap + " not sent (" + hint + "):");
       tooLarge.forEach(input -> err.println("  " + input.file() + " (" + input.size() + " bytes)"));
     }
+    if (!overTopicLimit.isEmpty()) {
+      String topic = config.topicNames().uploaded();
+      int needed = TopicProvisioner.maxMessageBytes(config);
+      err.println(overTopicLimit.size() + " file(s) larger than topic " + topic + "'s max.message.bytes " + topicLimit.getAsInt()
+          + " not sent (the service creates it with " + needed + "; for a topic created otherwise: kafka-configs.sh --alter"
+          + " --entity-type topics --entity-name " + topic + " --add-config max.message.bytes=" + needed + "):");
+      overTopicLimit.forEach(input -> err.println("  " + input.file() + " (" + input.size() + " bytes)"));
+    }
+    reportSkipped(err, selection.skipped());
     err.flush();
-    int failed = failures.size() + tooLarge.size();
+    int failed = failures.size() + tooLarge.size() + overTopicLimit.size();
     out.println(summary.sent() + " sent, " + failed + " failed");
     out.flush();
     return failed == 0 ? ExitCode.OK : ExitCode.SOFTWARE;
+  }
+
+  /** How many files folders held that are not images, and the first few; they do not count as failures. */
+  private static void reportSkipped(PrintWriter err, List<Path> skipped) {
+    if (skipped.isEmpty()) return;
+    err.println(skipped.size() + " file(s) skipped, unsupported extension (folders give " + EXTENSIONS + "):");
+    skipped.stream().limit(MAX_LISTED_SKIPPED).forEach(file -> err.println("  " + file + " (unsupported extension)"));
+    if (skipped.size() > MAX_LISTED_SKIPPED) err.println("  ... and " + (skipped.size() - MAX_LISTED_SKIPPED) + " more");
   }
 
   private ParameterException usage(String message) {

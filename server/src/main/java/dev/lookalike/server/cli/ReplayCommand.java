@@ -4,6 +4,7 @@ import dev.lookalike.avro.DeadLetter;
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.registry.RestSchemaRegistryClient;
 import dev.lookalike.serde.ConfluentAvroSerde;
+import dev.lookalike.topology.runtime.TopicProvisioner;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -161,6 +162,8 @@ final class ReplayCommand implements Callable<Integer> {
     Properties props = ClientOptions.kafkaProperties(config, "lookalike-replay");
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    // Dead letters of uploads hold the upload whole, an inline image at image.max.bytes included.
+    props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(TopicProvisioner.maxMessageBytes(config)));
     return props;
   }
 }

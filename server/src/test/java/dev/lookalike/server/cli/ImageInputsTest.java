@@ -21,12 +21,33 @@ class ImageInputsTest {
     Files.write(dir.resolve("notes.txt"), new byte[10]);
     Files.write(dir.resolve(".hidden.png"), new byte[10]);
     Files.write(dir.resolve("big.webp"), new byte[101]);
+    Files.write(dir.resolve("cats/IMG_0001.HEIC"), new byte[10]);
+    Files.createDirectories(dir.resolve(".git"));
+    Files.write(dir.resolve(".git/HEAD"), new byte[10]);
 
     Selection selection = ImageInputs.select(List.of(dir), null, 100);
 
     assertThat(selection.accepted()).extracting(Input::id).containsExactly("cats/tabby.JPG", "dog.png");
     assertThat(selection.accepted()).extracting(Input::contentType).containsExactly("image/jpeg", "image/png");
     assertThat(selection.tooLarge()).extracting(Input::id).containsExactly("big.webp");
+    // Hidden files and folders are not worth a mention; other files are reported as skipped.
+    assertThat(selection.skipped()).containsExactly(dir.resolve("cats/IMG_0001.HEIC"), dir.resolve("notes.txt"));
+    assertThat(selection.isEmpty()).isFalse();
+  }
+
+  @Test
+  void aFolderWithoutSupportedImagesSelectsNothing(@TempDir Path dir) throws Exception {
+    Files.write(dir.resolve("IMG_0001.HEIC"), new byte[10]);
+
+    Selection selection = ImageInputs.select(List.of(dir), null, 100);
+
+    assertThat(selection.isEmpty()).isTrue();
+    assertThat(selection.skipped()).containsExactly(dir.resolve("IMG_0001.HEIC"));
+  }
+
+  @Test
+  void produceNamesExactlyTheExtensionsFoldersGive() {
+    assertThat(ProduceCommand.EXTENSIONS.split(", ")).containsExactlyInAnyOrderElementsOf(ImageInputs.CONTENT_TYPES.keySet());
   }
 
   @Test

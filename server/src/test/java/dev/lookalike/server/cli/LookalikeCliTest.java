@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.config.TopicNames;
+import dev.lookalike.server.dev.DevOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,16 +23,71 @@ class LookalikeCliTest {
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("Usage: lookalike", "run", "dev", "produce", "tail", "help", "Exit codes");
+    assertThat(run.out()).as("an example of every command").contains("lookalike dev ", "lookalike run ", "lookalike produce ",
+        "lookalike tail ", "lookalike search ", "lookalike replay ", "lookalike models ");
   }
 
   @Test
   void everyCommandHasHelp() {
-    for (String command : new String[] {"run", "dev", "produce", "tail"}) {
+    for (String command : new String[] {"run", "dev", "produce", "tail", "search", "replay"}) {
       CliRun run = CliRun.of(command, "--help");
       assertThat(run.exitCode()).as(command).isZero();
       assertThat(run.out()).as(command).contains("Usage: lookalike " + command);
     }
     assertThat(CliRun.of("produce", "--help").out()).contains("--bootstrap-servers", "--registry-url", "--max-inline-bytes");
+    String registryUrl = String.join(" ", LookalikeCli.commandLine(Map.of()).getSubcommands().get("produce").getCommandSpec()
+        .findOption("--registry-url").description());
+    assertThat(registryUrl).contains("default: http://localhost:8081/apis/ccompat/v7, what lookalike dev runs",
+        "A Confluent Schema Registry is http://host:8081");
+  }
+
+  /** With no settings at all, the clients reach what `lookalike dev` runs by default. */
+  @Test
+  void clientDefaultsReachDevMode() {
+    var dev = LookalikeCli.commandLine(Map.of()).getSubcommands().get("dev").getCommandSpec();
+    LookalikeConfig defaults = new ClientOptions().load(Map.of());
+
+    assertThat(defaults.bootstrapServers()).isEqualTo("localhost:" + dev.findOption("--kafka-port").defaultValue());
+    assertThat(defaults.schemaRegistryUrl())
+        .isEqualTo("http://localhost:" + dev.findOption("--registry-port").defaultValue() + "/apis/ccompat/v7");
+    assertThat(DevOptions.defaults().registryPort() + "").isEqualTo(dev.findOption("--registry-port").defaultValue());
+  }
+
+  @Test
+  void aFolderWithoutSupportedImagesIsAUsageErrorThatNamesWhatWasSkipped(@TempDir Path dir) throws Exception {
+    for (int i = 1; i <= 7; i++) Files.write(dir.resolve("IMG_000" + i + ".HEIC"), new byte[] {1});
+    Files.writeString(dir.resolve("notes.txt"), "hello");
+    Files.writeString(dir.resolve(".DS_Store"), "finder");
+
+    CliRun run = CliRun.of("produce", dir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out()).doesNotContain("sent");
+    assertThat(run.err()).contains("8 file(s) skipped, unsupported extension",
+        dir.resolve("IMG_0001.HEIC") + " (unsupported extension)", "... and 3 more",
+        "nothing to send: no image files (jpg, jpeg, png, gif, bmp, webp, tif, tiff) in " + dir + " (8 other file(s) skipped)",
+        "Usage: lookalike produce");
+    assertThat(run.err()).doesNotContain(".DS_Store");
+  }
+
+  @Test
+  void anEmptyUrlListIsNothingToSend(@TempDir Path dir) throws Exception {
+    Path urls = Files.writeString(dir.resolve("urls.txt"), "# nothing yet\n");
+
+    CliRun run = CliRun.of("produce", "--urls", urls.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("nothing to send: no URLs in " + urls);
+  }
+
+  @Test
+  void anInlineLimitOverTheServicesImageLimitIsAUsageError(@TempDir Path dir) throws Exception {
+    Files.write(dir.resolve("a.png"), new byte[] {1});
+
+    CliRun run = CliRun.of("produce", dir.toString(), "--max-inline-bytes", String.valueOf(16 * 1024 * 1024 + 1));
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--max-inline-bytes 16777217 is over image.max.bytes 16777216");
   }
 
   @Test

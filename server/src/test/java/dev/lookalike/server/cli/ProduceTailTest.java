@@ -1,25 +1,38 @@
 package dev.lookalike.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lookalike.devstack.ApicurioRegistry;
+import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.devstack.EmbeddedKafka;
+import dev.lookalike.registry.InMemorySchemaRegistryClient;
+import dev.lookalike.topology.Topics;
+import dev.lookalike.topology.runtime.TopicProvisioner;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -57,14 +70,17 @@ class ProduceTailTest {
     Files.write(images.resolve("one.png"), red);
     Files.write(images.resolve("two.png"), png(Color.GREEN, 2));
     Files.write(dir.resolve("images/three.png"), png(Color.BLUE, 3));
-    Files.write(dir.resolve("images/huge.png"), new byte[(int) ProduceCommand.DEFAULT_MAX_INLINE_BYTES + 1]);
+    Files.write(dir.resolve("images/huge.png"), new byte[100_001]);
+    Files.writeString(dir.resolve("images/notes.txt"), "not an image");
 
     CliRun produce = cli("produce", dir.resolve("images").toString(), "--config", config.toString(),
-        "--tenant", "acme", "--tag", "test", "--tag", "cli", "--attribute", "source=unit-test", "--id-prefix", "t/");
+        "--tenant", "acme", "--tag", "test", "--tag", "cli", "--attribute", "source=unit-test", "--id-prefix", "t/",
+        "--max-inline-bytes", "100000");
 
     assertThat(produce.exitCode()).as(produce.err()).isEqualTo(1);
     assertThat(produce.out()).contains("3 sent, 1 failed");
-    assertThat(produce.err()).contains("1 file(s) larger than --max-inline-bytes", "huge.png (921601 bytes)");
+    assertThat(produce.err()).contains("1 file(s) larger than --max-inline-bytes 100000", "huge.png (100001 bytes)",
+        "1 file(s) skipped, unsupported extension", "notes.txt (unsupported extension)");
 
     CliRun tail = cli("tail", "--topic", "uploaded", "--config", config.toString(), "--from-beginning",
         "--max", "3", "--timeout", "60s");
@@ -81,6 +97,103 @@ class ProduceTailTest {
     assertThat(value.at("/attributes/source").asText()).isEqualTo("unit-test");
     assertThat(value.at("/source/contentType").asText()).isEqualTo("image/png");
     assertThat(Base64.getDecoder().decode(value.at("/source/data").asText())).isEqualTo(red);
+  }
+
+  /** A phone photo is 2-8 MB: over Kafka's default 1 MB, so the topic and the producer must both allow it. */
+  @Test
+  void producesAThreeMegabytePhotoIntoTheTopicAsTheServiceCreatesIt() throws Exception {
+    String prefix = "cli-big-" + UUID.randomUUID() + "-";
+    Path config = Files.writeString(dir.resolve("client.properties"), String.join("\n",
+        "application.id=" + prefix + "app", "topic.uploaded=" + prefix + "uploaded", "topic.embedded=" + prefix + "embedded",
+        "topic.near-duplicates=" + prefix + "near-duplicates", "topic.recommendations=" + prefix + "recommendations",
+        "topic.dead-letter=" + prefix + "dead-letter", ""));
+    LookalikeConfig settings = LookalikeConfig.load(config, Map.of());
+    new TopicProvisioner(settings, Topics.create(settings, new InMemorySchemaRegistryClient())).ensure(kafka.admin());
+    String uploaded = settings.topicNames().uploaded();
+    assertThat(topicConfig(uploaded, "max.message.bytes")).isEqualTo(String.valueOf(TopicProvisioner.maxMessageBytes(settings)));
+    assertThat(Integer.parseInt(topicConfig(settings.topicNames().deadLetter(), "max.message.bytes")))
+        .isGreaterThan(2 * TopicProvisioner.maxMessageBytes(settings));
+    awaitLeaders(uploaded);
+    byte[] photo = noisePng(1024, 1024);
+    assertThat(photo.length).isBetween(3_000_000, 3_300_000);
+    Files.write(Files.createDirectories(dir.resolve("phone")).resolve("IMG_0001.png"), photo);
+
+    CliRun produce = cli("produce", dir.resolve("phone").toString(), "--config", config.toString(), "--quiet");
+
+    assertThat(produce.exitCode()).as(produce.err()).isZero();
+    assertThat(produce.out()).contains("1 sent, 0 failed");
+    CliRun tail = cli("tail", "--topic", "uploaded", "--config", config.toString(), "--from-beginning",
+        "--max", "1", "--timeout", "60s");
+    assertThat(tail.exitCode()).as(tail.err()).isZero();
+    JsonNode line = JSON.readTree(tail.outLines().get(0));
+    assertThat(line.get("key").asText()).isEqualTo("IMG_0001.png");
+    assertThat(Base64.getDecoder().decode(line.at("/value/source/data").asText())).isEqualTo(photo);
+  }
+
+  /** A topic created with the broker's default limit: the file is reported, with the fix, and not sent. */
+  @Test
+  void aFileOverTheTopicsLimitIsNotSentAndTheFixIsNamed() throws Exception {
+    String topic = newTopic();
+    Path config = Files.writeString(dir.resolve("client.properties"), "topic.uploaded=" + topic + "\n");
+    Files.write(Files.createDirectories(dir.resolve("phone")).resolve("big.png"), new byte[2_000_000]);
+    Files.write(dir.resolve("phone/small.png"), png(Color.RED, 4));
+
+    CliRun produce = cli("produce", dir.resolve("phone").toString(), "--config", config.toString(), "--quiet");
+
+    assertThat(produce.exitCode()).as(produce.err()).isEqualTo(1);
+    assertThat(produce.out()).contains("1 sent, 1 failed");
+    assertThat(produce.err()).contains("1 file(s) larger than topic " + topic + "'s max.message.bytes",
+        "--add-config max.message.bytes=" + (16 * 1024 * 1024 + 1024 * 1024), "big.png (2000000 bytes)");
+  }
+
+  @Test
+  void produceGivesUpAtOnceWhenKafkaIsNotThere() throws Exception {
+    Path images = Files.createDirectories(dir.resolve("images"));
+    for (int i = 0; i < 3; i++) Files.write(images.resolve(i + ".png"), png(Color.RED, i));
+    String nobody = "127.0.0.1:" + freePort();
+    Map<String, String> env = Map.of("LOOKALIKE_BOOTSTRAP_SERVERS", nobody, "LOOKALIKE_SCHEMA_REGISTRY_URL", registry.ccompatUrl());
+
+    // Without the check, each of the 3 sends waited max.block.ms (30 s) in turn.
+    CliRun produce = assertTimeoutPreemptively(Duration.ofSeconds(45),
+        () -> CliRun.withEnv(env, "produce", images.toString(), "--quiet"));
+
+    assertThat(produce.exitCode()).isEqualTo(1);
+    assertThat(produce.err()).startsWith("lookalike produce: cannot reach Kafka at " + nobody + ": no answer within 10s");
+    assertThat(produce.out()).doesNotContain("sent");
+  }
+
+  @Test
+  void produceReportsAMissingTopicBeforeSending() throws Exception {
+    Path config = Files.writeString(dir.resolve("client.properties"), "topic.uploaded=no.such.uploads\n");
+    Files.write(dir.resolve("a.png"), png(Color.RED, 1));
+
+    CliRun produce = cli("produce", dir.resolve("a.png").toString(), "--config", config.toString(), "--quiet");
+
+    assertThat(produce.exitCode()).isEqualTo(1);
+    assertThat(produce.err()).contains("topic no.such.uploads does not exist", "(is the service running?");
+  }
+
+  @Test
+  void aRegistryUrlWithoutTheConfluentPathFailsWithTheRightOne() throws Exception {
+    String topic = newTopic();
+    Path config = Files.writeString(dir.resolve("client.properties"), "topic.uploaded=" + topic + "\n");
+    Files.write(dir.resolve("a.png"), png(Color.RED, 1));
+
+    CliRun produce = cli("produce", dir.resolve("a.png").toString(), "--config", config.toString(), "--quiet",
+        "--registry-url", registry.baseUrl());
+
+    assertThat(produce.exitCode()).isEqualTo(1);
+    assertThat(produce.out()).contains("0 sent, 1 failed");
+    assertThat(produce.err()).contains("is " + registry.baseUrl() + " the registry's Confluent-compatible base URL? Apicurio: "
+        + registry.ccompatUrl());
+  }
+
+  /** The CLI's default registry URL is where lookalike dev serves the Confluent API. */
+  @Test
+  void theDefaultRegistryUrlHasThePathDevModeServes() {
+    String devPath = URI.create(registry.ccompatUrl()).getPath();
+    assertThat(LookalikeConfig.DEFAULT_SCHEMA_REGISTRY_URL).endsWith(":8081" + devPath);
+    assertThat(LookalikeConfig.of(Map.of()).schemaRegistryUrl()).isEqualTo(LookalikeConfig.DEFAULT_SCHEMA_REGISTRY_URL);
   }
 
   @Test
@@ -140,6 +253,35 @@ class ProduceTailTest {
     String name = "cli-test-" + UUID.randomUUID();
     kafka.createTopic(name, 2, Map.of());
     return name;
+  }
+
+  private static String topicConfig(String topic, String key) throws Exception {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    return kafka.admin().describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource).get(key).value();
+  }
+
+  /** Topics just created may not be in the broker's metadata yet. */
+  private static void awaitLeaders(String topic) {
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> kafka.admin().describeTopics(List.of(topic))
+        .allTopicNames().get(5, TimeUnit.SECONDS).get(topic).partitions().stream().allMatch(p -> p.leader() != null));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Random pixels do not compress: about 3 bytes per pixel, like a phone photo's size. */
+  private static byte[] noisePng(int width, int height) throws Exception {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Random random = new Random(42);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) image.setRGB(x, y, random.nextInt(0x1000000));
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ImageIO.write(image, "png", bytes);
+    return bytes.toByteArray();
   }
 
   private static List<JsonNode> parse(List<String> lines) throws Exception {

@@ -78,7 +78,12 @@ public final class LookalikeStreams implements AutoCloseable {
     Properties props = clientProps(config);
     Map<String, Object> user = config.kafkaOverrides();
     int maxMessage = TopicProvisioner.maxMessageBytes(config);
-    clientDefault(props, user, StreamsConfig::producerPrefix, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxMessage);
+    // Dead letters are the largest records the service writes.
+    clientDefault(props, user, StreamsConfig::producerPrefix, ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        TopicProvisioner.deadLetterMaxBytes(config));
+    // A record larger than the producer's buffer is refused however long it waits.
+    clientDefault(props, user, StreamsConfig::producerPrefix, ProducerConfig.BUFFER_MEMORY_CONFIG,
+        Math.max(32L * 1024 * 1024, TopicProvisioner.deadLetterMaxBytes(config)));
     clientDefault(props, user, StreamsConfig::consumerPrefix, ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, maxMessage);
     // Transactions often meet CONCURRENT_TRANSACTIONS right after a commit; the default backoff
     // grows to 1 s and then dominates latency (measured: recovery after a broker stop 7-10 s -> 4.5 s).

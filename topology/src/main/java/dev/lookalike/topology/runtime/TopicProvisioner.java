@@ -63,16 +63,40 @@ public final class TopicProvisioner {
     Optional<Short> rf = config.replicationFactor() > 0 ? Optional.of(config.replicationFactor()) : Optional.empty();
     Map<String, String> configs = new HashMap<>();
     if (topics.compacted().contains(name)) configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-    if (name.equals(topics.contentRequests().name()) || name.equals(topics.deadLetter().name())) {
-      // Content requests carry fetched images; dead letters carry the original event.
+    if (name.equals(topics.deadLetter().name())) {
+      configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(deadLetterMaxBytes(config)));
+    } else if (carriesImages(name)) {
       configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(maxMessageBytes(config)));
     }
     return new NewTopic(name, Optional.of(partitions), rf).configs(configs);
   }
 
-  /** Largest record the service writes: an image at the size limit plus envelope. */
+  /**
+   * Topics whose records may hold a whole image, so they need more than the broker's default
+   * 1 MB message limit: uploads may carry the image inline (a phone photo is 2-8 MB) and content
+   * requests carry fetched images. Dead letters carry a whole uploaded record: {@link #deadLetterMaxBytes}.
+   */
+  private boolean carriesImages(String name) {
+    return name.equals(topics.uploaded().name()) || name.equals(topics.contentRequests().name());
+  }
+
+  /**
+   * Largest record on a topic that carries images: an image at the size limit plus envelope
+   * (Avro fields, record and batch headers). Producers of such records set max.request.size to
+   * this, and the service's consumers max.partition.fetch.bytes.
+   */
   public static int maxMessageBytes(LookalikeConfig config) {
-    return config.imageMaxBytes() + 1024 * 1024;
+    return (int) Math.min(Integer.MAX_VALUE, config.imageMaxBytes() + 1024L * 1024);
+  }
+
+  /**
+   * Largest dead letter: it holds an uploaded record whole (up to {@link #maxMessageBytes}, key
+   * and value), its key a second time, and a message of at most 2,000 characters. It must
+   * always fit: a dead letter the broker refuses would fail the stream thread on every retry.
+   * The service's producer sets max.request.size to this.
+   */
+  public static int deadLetterMaxBytes(LookalikeConfig config) {
+    return (int) Math.min(Integer.MAX_VALUE, 2L * maxMessageBytes(config) + 64 * 1024);
   }
 
   private static Map<String, Integer> describe(Admin admin, List<String> names) {

@@ -22,6 +22,20 @@ class StreamsPropsTest {
   }
 
   @Test
+  void theProducerFitsTheLargestDeadLetterAndConsumersTheLargestUpload() {
+    LookalikeConfig config = LookalikeConfig.of(Map.of("image.max.bytes", String.valueOf(20 * 1024 * 1024)));
+    Properties props = LookalikeStreams.streamsProps(config, null);
+
+    int upload = TopicProvisioner.maxMessageBytes(config);
+    assertThat(upload).isEqualTo(21 * 1024 * 1024);
+    // A dead letter holds a whole upload, its key again and a message.
+    assertThat(TopicProvisioner.deadLetterMaxBytes(config)).isGreaterThan(2 * upload);
+    assertThat(props).containsEntry("producer.max.request.size", TopicProvisioner.deadLetterMaxBytes(config))
+        .containsEntry("consumer.max.partition.fetch.bytes", upload);
+    assertThat((long) props.get("producer.buffer.memory")).isGreaterThanOrEqualTo(TopicProvisioner.deadLetterMaxBytes(config));
+  }
+
+  @Test
   void keysWithTheirOwnSettingAreNotOverriddenByKafkaPassThrough() {
     Properties props = LookalikeStreams.streamsProps(LookalikeConfig.of(Map.of("processing.guarantee", "at_least_once")), null);
     assertThat(props).containsEntry("processing.guarantee", "at_least_once");
