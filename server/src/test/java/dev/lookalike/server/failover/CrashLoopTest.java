@@ -78,6 +78,7 @@ class CrashLoopTest {
         load.get();
         ProcessFailoverTest.Outputs outputs = ProcessFailoverTest.collect(kafka, topics, workload.uploads);
         float threshold = config.vector("perceptual").duplicateThreshold();
+        assertThat(outputs.embedded()).as("every upload embedded exactly once").isEqualTo(ProcessFailoverTest.onceEach(workload.uploads));
         assertThat(outputs.pairs()).as("every pair exactly once")
             .containsExactlyInAnyOrderElementsOf(Workload.groundTruth(workload.uploads, embedder, threshold));
         if (checkRecommendations) {

@@ -3,6 +3,7 @@ package dev.lookalike.server.failover;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lookalike.avro.ImageEmbedded;
 import dev.lookalike.avro.ImageUploaded;
 import dev.lookalike.avro.NearDuplicateDetected;
 import dev.lookalike.avro.Recommendations;
@@ -71,6 +72,7 @@ class ProcessFailoverTest {
 
         Outputs outputs = collect(kafka, topics, uploads);
         float threshold = config.vector("perceptual").duplicateThreshold();
+        assertThat(outputs.embedded()).as("every upload embedded exactly once").isEqualTo(onceEach(uploads));
         assertThat(outputs.pairs).as("first log:\n" + first.tail())
             .containsExactlyInAnyOrderElementsOf(Workload.groundTruth(uploads, embedder, threshold));
         assertThat(outputs.recommendations)
@@ -154,7 +156,15 @@ class ProcessFailoverTest {
     }
   }
 
-  record Outputs(List<String> pairs, Map<String, List<String>> recommendations) {}
+  /** @param embedded how many committed images.embedded events each image id has (a clean run: exactly one) */
+  record Outputs(List<String> pairs, Map<String, List<String>> recommendations, Map<String, Integer> embedded) {}
+
+  /** What a clean run commits to images.embedded: one event per upload. */
+  static Map<String, Integer> onceEach(List<Workload.Upload> uploads) {
+    Map<String, Integer> once = new TreeMap<>();
+    uploads.forEach(u -> once.put(u.id(), 1));
+    return once;
+  }
 
   /** Reads the committed outputs until every image has its recommendations and the pair topic is drained. */
   static Outputs collect(EmbeddedKafka kafka, Topics topics, List<Workload.Upload> uploads) {
@@ -187,7 +197,14 @@ class ProcessFailoverTest {
             .allMatch(e -> dups.position(e.getKey()) >= e.getValue());
       });
     }
-    return new Outputs(pairs, recommendations);
+    Map<String, Integer> embedded = new TreeMap<>();
+    try (KafkaConsumer<String, ImageEmbedded> events = consumer(kafka, topics.embedded())) {
+      await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> {
+        for (ConsumerRecord<String, ImageEmbedded> r : events.poll(Duration.ofMillis(100))) embedded.merge(r.key(), 1, Integer::sum);
+        return events.endOffsets(events.assignment()).entrySet().stream().allMatch(e -> events.position(e.getKey()) >= e.getValue());
+      });
+    }
+    return new Outputs(pairs, recommendations, embedded);
   }
 
   private static <V> KafkaConsumer<String, V> consumer(EmbeddedKafka kafka, Topic<String, V> topic) {
