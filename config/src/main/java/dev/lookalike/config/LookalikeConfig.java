@@ -55,6 +55,9 @@ public final class LookalikeConfig extends AbstractConfig {
   public static final String FETCH_READ_TIMEOUT_MS = "fetch.read.timeout.ms";
   public static final String FETCH_TOTAL_TIMEOUT_MS = "fetch.total.timeout.ms";
   public static final String FETCH_MAX_REDIRECTS = "fetch.max.redirects";
+  public static final String FETCH_RETRIES = "fetch.retries";
+  public static final String FETCH_RETRY_BACKOFF_MS = "fetch.retry.backoff.ms";
+  public static final String FETCH_RETRY_BACKOFF_MAX_MS = "fetch.retry.backoff.max.ms";
   public static final String FETCH_ALLOW_PRIVATE_NETWORKS = "fetch.allow.private.networks";
   public static final String FETCH_ALLOWED_HOSTS = "fetch.allowed.hosts";
   public static final String IMAGE_MAX_BYTES = "image.max.bytes";
@@ -108,8 +111,15 @@ public final class LookalikeConfig extends AbstractConfig {
           "Named vectors to compute for every image; each has its own store, thresholds and k under vector.<name>.*")
       .define(FETCH_CONNECT_TIMEOUT_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.LOW, "Connect timeout for image URLs.")
       .define(FETCH_READ_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW, "Read timeout for image URLs.")
-      .define(FETCH_TOTAL_TIMEOUT_MS, Type.LONG, 20_000L, Range.atLeast(1), Importance.LOW, "Whole-download deadline for image URLs, redirects included.")
+      .define(FETCH_TOTAL_TIMEOUT_MS, Type.LONG, 20_000L, Range.atLeast(1), Importance.LOW, "Whole-download deadline for image URLs, redirects and retries included.")
       .define(FETCH_MAX_REDIRECTS, Type.INT, 3, Range.atLeast(0), Importance.LOW, "Redirects followed for image URLs; every hop is checked again.")
+      .define(FETCH_RETRIES, Type.INT, 2, Range.between(0, 10), Importance.LOW,
+          "Retries of an image URL after a failure that may pass (connection reset or refused, timeout, HTTP 408, 429, 5xx), "
+              + "within fetch.total.timeout.ms; then a dead letter marked retriable. Other failures are never retried.")
+      .define(FETCH_RETRY_BACKOFF_MS, Type.LONG, 200L, Range.atLeast(0), Importance.LOW,
+          "Wait before the first retry of an image URL; doubled for each next one, up to fetch.retry.backoff.max.ms.")
+      .define(FETCH_RETRY_BACKOFF_MAX_MS, Type.LONG, 2_000L, Range.atLeast(0), Importance.LOW,
+          "Longest wait before one retry of an image URL. A Retry-After asking for longer is not waited for: the fetch fails as retriable.")
       .define(FETCH_ALLOW_PRIVATE_NETWORKS, Type.BOOLEAN, false, Importance.MEDIUM,
           "Allow image URLs that resolve to loopback, private or link-local addresses. Keep false in production (SSRF).")
       .define(FETCH_ALLOWED_HOSTS, Type.LIST, "", Importance.LOW,
@@ -248,6 +258,9 @@ public final class LookalikeConfig extends AbstractConfig {
   public long fetchReadTimeoutMs() { return getLong(FETCH_READ_TIMEOUT_MS); }
   public long fetchTotalTimeoutMs() { return getLong(FETCH_TOTAL_TIMEOUT_MS); }
   public int fetchMaxRedirects() { return getInt(FETCH_MAX_REDIRECTS); }
+  public int fetchRetries() { return getInt(FETCH_RETRIES); }
+  public long fetchRetryBackoffMs() { return getLong(FETCH_RETRY_BACKOFF_MS); }
+  public long fetchRetryBackoffMaxMs() { return getLong(FETCH_RETRY_BACKOFF_MAX_MS); }
   public boolean fetchAllowPrivateNetworks() { return getBoolean(FETCH_ALLOW_PRIVATE_NETWORKS); }
   public List<String> fetchAllowedHosts() { return getList(FETCH_ALLOWED_HOSTS); }
 

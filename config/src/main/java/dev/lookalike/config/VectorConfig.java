@@ -149,6 +149,8 @@ public final class VectorConfig extends AbstractConfig {
 
   public String name() { return name; }
   public String embedder() { return getString(EMBEDDER); }
+  /** A hosted API computes this vector: every new image costs a network call of up to {@link #timeoutMs()}. */
+  public boolean hosted() { return java.util.Set.of("azure-vision", "foundry", "coreviz").contains(embedder()); }
   public float duplicateThreshold() { return getDouble(DUPLICATE_THRESHOLD).floatValue(); }
   public boolean duplicatesEnabled() { return getBoolean(DUPLICATES_ENABLED); }
   public int recommendK() { return getInt(RECOMMEND_K); }

@@ -111,7 +111,9 @@ public final class LookalikeService implements AutoCloseable {
             Duration.ofMillis(config.fetchTotalTimeoutMs()))
         .withMaxBytes(config.imageMaxBytes())
         .withAllowPrivateNetworks(config.fetchAllowPrivateNetworks())
-        .withAllowedHosts(Set.copyOf(config.fetchAllowedHosts()));
+        .withAllowedHosts(Set.copyOf(config.fetchAllowedHosts()))
+        .withRetries(config.fetchRetries(), Duration.ofMillis(config.fetchRetryBackoffMs()),
+            Duration.ofMillis(config.fetchRetryBackoffMaxMs()));
   }
 
   private static String advertisedHost(LookalikeConfig config) {

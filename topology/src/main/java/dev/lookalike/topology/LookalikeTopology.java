@@ -11,6 +11,7 @@ import dev.lookalike.avro.internal.VectorEntry;
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.config.VectorConfig;
 import dev.lookalike.serde.AvroBinarySerde;
+import dev.lookalike.topology.deadletter.DeadLetters;
 import dev.lookalike.topology.embed.ContentProcessor;
 import dev.lookalike.topology.embed.ContentResultProcessor;
 import dev.lookalike.topology.embed.SourcePartitioner;
@@ -84,17 +85,18 @@ public final class LookalikeTopology {
   private static void addEmbedStage(Topology topology, LookalikeConfig config, Topics topics, TopologyServices services,
                                     TopologyMetrics metrics) {
     Deserializer<ImageUploaded> uploads = topics.uploaded().valueSerde().deserializer();
+    int deadLetterLimit = DeadLetters.recordLimit(config);
     topology.addSource(Names.UPLOADS_SOURCE, new ByteArrayDeserializer(), in(metrics, topics.uploaded(), new ByteArrayDeserializer()),
         topics.uploaded().name());
-    topology.addProcessor(Names.UPLOAD_PROCESSOR, () -> new UploadProcessor(services, uploads, config.imageMaxBytes()), Names.UPLOADS_SOURCE);
+    topology.addProcessor(Names.UPLOAD_PROCESSOR, () -> new UploadProcessor(services, uploads, config.imageMaxBytes(), deadLetterLimit), Names.UPLOADS_SOURCE);
     topology.addSource(Names.CONTENT_RESULTS_SOURCE, new StringDeserializer(), in(metrics, topics.contentResults()),
         topics.contentResults().name());
-    topology.addProcessor(Names.CONTENT_RESULT_PROCESSOR, () -> new ContentResultProcessor(services), Names.CONTENT_RESULTS_SOURCE);
+    topology.addProcessor(Names.CONTENT_RESULT_PROCESSOR, () -> new ContentResultProcessor(services, deadLetterLimit), Names.CONTENT_RESULTS_SOURCE);
     topology.addStateStore(keyValueStore(Names.IMAGE_STATUS_STORE, ImageStatus.class), Names.UPLOAD_PROCESSOR, Names.CONTENT_RESULT_PROCESSOR);
 
     topology.addSource(Names.CONTENT_REQUESTS_SOURCE, new StringDeserializer(), in(metrics, topics.contentRequests()),
         topics.contentRequests().name());
-    topology.addProcessor(Names.CONTENT_PROCESSOR, () -> new ContentProcessor(services, uploads, metrics), Names.CONTENT_REQUESTS_SOURCE);
+    topology.addProcessor(Names.CONTENT_PROCESSOR, () -> new ContentProcessor(services, uploads, metrics, deadLetterLimit), Names.CONTENT_REQUESTS_SOURCE);
     topology.addStateStore(keyValueStore(Names.CONTENT_CACHE_STORE, ContentCacheEntry.class), Names.CONTENT_PROCESSOR);
     topology.addStateStore(keyValueStore(Names.CONTENT_THUMBNAILS_STORE, Thumbnail.class), Names.CONTENT_PROCESSOR);
   }
@@ -106,7 +108,7 @@ public final class LookalikeTopology {
     topology.addSource(Names.EMBEDDED_SOURCE, new StringDeserializer(), in(metrics, topics.embedded(), new ByteArrayDeserializer()),
         topics.embedded().name());
     topology.addProcessor(Names.EMBEDDED_PROCESSOR,
-        () -> new EmbeddedProcessor(vectors, embedded, matchPartitions, services.clock()), Names.EMBEDDED_SOURCE);
+        () -> new EmbeddedProcessor(vectors, embedded, matchPartitions, services.clock(), DeadLetters.recordLimit(config)), Names.EMBEDDED_SOURCE);
     topology.addSource(Names.MATCH_SOURCE, new StringDeserializer(), in(metrics, topics.match()), topics.match().name());
     topology.addProcessor(Names.MATCH_PROCESSOR, () -> new MatchProcessor(vectors, services.clock()), Names.MATCH_SOURCE);
     topology.addSource(Names.PARTIALS_SOURCE, new StringDeserializer(), in(metrics, topics.matchPartials()),

@@ -1,8 +1,11 @@
 package dev.lookalike.embedding.image;
 
+import dev.lookalike.embedding.hosted.RetryAfter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.Proxy;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import okhttp3.Call;
@@ -14,14 +17,17 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.Buffer;
 import okio.BufferedSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Downloads images over http(s) with SSRF protection ({@link UrlGuard}), timeouts, a streamed
- * size limit and manually followed redirects (each hop re-checked). Thread-safe; share one
- * instance, and close it to release the connection pool.
+ * size limit, manually followed redirects (each hop re-checked) and bounded retries of failures
+ * that may pass. Thread-safe; share one instance, and close it to release the connection pool.
  */
 public final class ImageFetcher implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ImageFetcher.class);
     private static final String USER_AGENT = "Lookalike-ImageFetcher/1";
 
     private final FetcherConfig config;
@@ -51,11 +57,40 @@ public final class ImageFetcher implements AutoCloseable {
         return config;
     }
 
+    /**
+     * Downloads {@code url}, following redirects and retrying failures that may pass (connection
+     * reset or refused, timeouts, HTTP 408, 429 and 5xx) up to {@link FetcherConfig#retries()} times
+     * with doubling backoff; a {@code Retry-After} is honoured when it is within
+     * {@link FetcherConfig#maxRetryBackoff()}. Everything, waits included, stays within
+     * {@link FetcherConfig#totalTimeout()}: a retry that could not start before it is not made.
+     * Refused URLs, other 4xx, oversized or undecodable content are never retried.
+     */
     public FetchedContent fetch(String url) {
         HttpUrl current = guard.check(url);
         long deadline = System.nanoTime() + config.totalTimeout().toNanos();
-        for (int redirects = 0; ; redirects++) {
-            Hop hop = fetchOnce(current, deadline);
+        int redirects = 0;
+        int failures = 0;
+        while (true) {
+            Hop hop;
+            try {
+                hop = fetchOnce(current, deadline);
+            } catch (ImageLoadException e) {
+                failures++;
+                Duration wait = retryWait(e, failures, deadline);
+                if (wait == null) {
+                    throw failures > 1 ? e.afterAttempts(failures) : e;
+                }
+                LOG.info("fetching {} failed ({}, attempt {}/{}); retrying in {} ms", current.redact(),
+                        e.httpStatus() > 0 ? "HTTP " + e.httpStatus() : e.code(), failures, config.retries() + 1,
+                        wait.toMillis());
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e.afterAttempts(failures);
+                }
+                continue; // the same hop again: the redirects before it were fine
+            }
             if (hop.content() != null) {
                 return hop.content();
             }
@@ -63,8 +98,24 @@ public final class ImageFetcher implements AutoCloseable {
                 throw new ImageLoadException(ImageErrorCode.TOO_MANY_REDIRECTS,
                         "more than " + config.maxRedirects() + " redirects starting at " + url);
             }
+            redirects++;
             current = hop.redirect();
         }
+    }
+
+    /** How long to wait before retrying after failure number {@code failures}; null: do not retry. */
+    private Duration retryWait(ImageLoadException e, int failures, long deadline) {
+        boolean transientKind = e.code() == ImageErrorCode.FETCH_FAILED || e.code() == ImageErrorCode.FETCH_TIMEOUT
+                || e.code() == ImageErrorCode.HTTP_ERROR;
+        if (!e.retriable() || !transientKind || failures > config.retries()) {
+            return null;
+        }
+        Duration wait = e.retryAfter().orElseGet(() -> config.backoff(failures));
+        if (wait.compareTo(config.maxRetryBackoff()) > 0) {
+            return null; // the server asks for a longer pause than we may hold the record for
+        }
+        // The retry must start with time left to do something; a wait reaching the deadline is pointless.
+        return System.nanoTime() + wait.toNanos() < deadline ? wait : null;
     }
 
     /** One request: either the content or the (already guarded) next URL. */
@@ -85,7 +136,8 @@ public final class ImageFetcher implements AutoCloseable {
                 return new Hop(null, redirectTarget(url, response));
             }
             if (!response.isSuccessful()) {
-                throw ImageLoadException.httpError(response.code(), url.toString());
+                throw ImageLoadException.httpError(response.code(), url.toString(),
+                        RetryAfter.from(response.headers(), Clock.systemUTC()).orElse(null));
             }
             String contentType = response.header("Content-Type");
             return new Hop(new FetchedContent(url.toString(), contentType, readBody(response.body(), url)), null);

@@ -26,6 +26,8 @@ class ImageFetcherTest {
 
     private static final byte[] PNG = TestImages.encode(TestImages.generate(1, 40, 30), "png");
     private static final FetcherConfig LOOPBACK_ALLOWED = FetcherConfig.defaults().withAllowPrivateNetworks(true);
+    /** Production's 2 retries, with short waits. */
+    private static final FetcherConfig RETRYING = LOOPBACK_ALLOWED.withRetries(2, Duration.ofMillis(20), Duration.ofMillis(500));
 
     private MockWebServer server;
 
@@ -119,22 +121,27 @@ class ImageFetcherTest {
             server.enqueue(new MockResponse().setResponseCode(503));
             server.enqueue(new MockResponse().setResponseCode(429));
 
-            ImageLoadException notFound = fetchFails(fetcher, url("/a"), ImageErrorCode.HTTP_ERROR);
-            ImageLoadException unavailable = fetchFails(fetcher, url("/b"), ImageErrorCode.HTTP_ERROR);
-            ImageLoadException throttled = fetchFails(fetcher, url("/c"), ImageErrorCode.HTTP_ERROR);
+            try (ImageFetcher once = new ImageFetcher(LOOPBACK_ALLOWED.withRetries(0, Duration.ZERO, Duration.ZERO))) {
+                ImageLoadException notFound = fetchFails(once, url("/a"), ImageErrorCode.HTTP_ERROR);
+                ImageLoadException unavailable = fetchFails(once, url("/b"), ImageErrorCode.HTTP_ERROR);
+                ImageLoadException throttled = fetchFails(once, url("/c"), ImageErrorCode.HTTP_ERROR);
 
-            assertThat(notFound.httpStatus()).isEqualTo(404);
-            assertThat(notFound.retriable()).isFalse();
-            assertThat(unavailable.retriable()).isTrue();
-            assertThat(throttled.retriable()).isTrue();
+                assertThat(notFound.httpStatus()).isEqualTo(404);
+                assertThat(notFound.retriable()).isFalse();
+                assertThat(unavailable.retriable()).isTrue();
+                assertThat(throttled.retriable()).isTrue();
+            }
+            assertThat(server.getRequestCount()).isEqualTo(3);
         }
 
         @Test
         void refusesADeclaredLengthOverTheLimit() {
-            try (ImageFetcher small = new ImageFetcher(LOOPBACK_ALLOWED.withMaxBytes(100))) {
+            try (ImageFetcher small = new ImageFetcher(RETRYING.withMaxBytes(100))) {
+                server.enqueue(image());
                 server.enqueue(image());
 
                 fetchFails(small, url("/big"), ImageErrorCode.IMAGE_TOO_LARGE);
+                assertThat(server.getRequestCount()).as("too large is final").isEqualTo(1);
             }
         }
 
@@ -175,12 +182,100 @@ class ImageFetcherTest {
         }
 
         @Test
+        void anUnavailableServerIsRetriedAndTheImageFetched() {
+            server.enqueue(new MockResponse().setResponseCode(503));
+            server.enqueue(image());
+            try (ImageFetcher retrying = new ImageFetcher(RETRYING)) {
+                FetchedContent content = retrying.fetch(url("/flaky.png"));
+
+                assertThat(content.bytes()).isEqualTo(PNG);
+                assertThat(server.getRequestCount()).isEqualTo(2);
+            }
+        }
+
+        @Test
+        void aServerThatStaysUnavailableGetsOneAttemptPerRetryThenARetriableFailure() {
+            for (int i = 0; i < 5; i++) {
+                server.enqueue(new MockResponse().setResponseCode(503));
+            }
+            try (ImageFetcher retrying = new ImageFetcher(RETRYING)) {
+                ImageLoadException error = fetchFails(retrying, url("/down.png"), ImageErrorCode.HTTP_ERROR);
+
+                assertThat(error.retriable()).isTrue();
+                assertThat(error.httpStatus()).isEqualTo(503);
+                assertThat(error.getMessage()).contains("HTTP 503").endsWith("(3 attempts)");
+                assertThat(server.getRequestCount()).as("1 + fetch.retries").isEqualTo(3);
+            }
+        }
+
+        @Test
+        void clientErrorsAndRefusedUrlsAreNotRetried() {
+            server.enqueue(new MockResponse().setResponseCode(404));
+            server.enqueue(redirect("file:///etc/passwd"));
+            server.enqueue(new MockResponse().setResponseCode(403));
+            server.enqueue(image());
+            try (ImageFetcher retrying = new ImageFetcher(RETRYING)) {
+                ImageLoadException notFound = fetchFails(retrying, url("/missing.png"), ImageErrorCode.HTTP_ERROR);
+                assertThat(notFound.retriable()).isFalse();
+                assertThat(server.getRequestCount()).isEqualTo(1);
+
+                fetchFails(retrying, url("/sneaky"), ImageErrorCode.FORBIDDEN_URL);
+                assertThat(server.getRequestCount()).isEqualTo(2);
+
+                fetchFails(retrying, url("/forbidden.png"), ImageErrorCode.HTTP_ERROR);
+                assertThat(server.getRequestCount()).isEqualTo(3);
+            }
+        }
+
+        @Test
+        void aRetryAfterWithinTheCapIsWaitedAndOneBeyondItIsNot() {
+            server.enqueue(new MockResponse().setResponseCode(429).setHeader("Retry-After", "0.3"));
+            server.enqueue(image());
+            server.enqueue(new MockResponse().setResponseCode(429).setHeader("Retry-After", "120"));
+            server.enqueue(image());
+            try (ImageFetcher retrying = new ImageFetcher(RETRYING)) {
+                long start = System.nanoTime();
+                assertThat(retrying.fetch(url("/throttled.png")).bytes()).isEqualTo(PNG);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("waited as asked")
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(300));
+                assertThat(server.getRequestCount()).isEqualTo(2);
+
+                ImageLoadException error = fetchFails(retrying, url("/later.png"), ImageErrorCode.HTTP_ERROR);
+                assertThat(error.retriable()).as("a dead letter worth replaying later").isTrue();
+                assertThat(error.retryAfter()).contains(Duration.ofSeconds(120));
+                assertThat(server.getRequestCount()).as("not retried: the server asked for 2 minutes").isEqualTo(3);
+            }
+        }
+
+        @Test
+        void retriesStayWithinTheTotalDeadline() {
+            // Every attempt answers after 400 ms of silence: a read timeout of 300 ms each time.
+            for (int i = 0; i < 10; i++) {
+                server.enqueue(image().setHeadersDelay(400, TimeUnit.MILLISECONDS));
+            }
+            FetcherConfig tight = RETRYING.withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300), Duration.ofMillis(700))
+                    .withRetries(5, Duration.ofMillis(50), Duration.ofMillis(50));
+            try (ImageFetcher retrying = new ImageFetcher(tight)) {
+                long start = System.nanoTime();
+
+                ImageLoadException error = fetchFails(retrying, url("/slow.png"), ImageErrorCode.FETCH_TIMEOUT);
+
+                assertThat(error.retriable()).isTrue();
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+                assertThat(server.getRequestCount()).as("what fits in 700 ms, not 1 + 5").isLessThanOrEqualTo(3);
+            }
+        }
+
+        @Test
         void connectionFailuresAreRetriable() throws IOException {
             int port = server.getPort();
             server.shutdown();
 
-            ImageLoadException error = fetchFails(fetcher, "http://127.0.0.1:" + port + "/x", ImageErrorCode.FETCH_FAILED);
-            assertThat(error.retriable()).isTrue();
+            try (ImageFetcher retrying = new ImageFetcher(RETRYING)) {
+                ImageLoadException error = fetchFails(retrying, "http://127.0.0.1:" + port + "/x", ImageErrorCode.FETCH_FAILED);
+                assertThat(error.retriable()).isTrue();
+                assertThat(error.getMessage()).as("refused every time, retried").endsWith("(3 attempts)");
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import dev.lookalike.embedding.image.DecodedImage;
 import dev.lookalike.embedding.image.ImageLoadException;
 import dev.lookalike.topology.Names;
 import dev.lookalike.topology.TopologyServices;
+import dev.lookalike.topology.deadletter.DeadLetters;
 import dev.lookalike.topology.deadletter.ErrorCodes;
 import dev.lookalike.topology.metrics.LogContext;
 import dev.lookalike.topology.metrics.TopologyMetrics;
@@ -44,13 +45,16 @@ public final class ContentProcessor implements Processor<String, ContentRequest,
   private final TopologyServices services;
   private final Deserializer<ImageUploaded> uploads;
   private final Map<String, Timer> embedTimers;
+  private final int deadLetterLimit;
   private ProcessorContext<String, ContentResult> context;
   private KeyValueStore<String, ContentCacheEntry> cache;
   private KeyValueStore<String, Thumbnail> thumbnails;
 
-  public ContentProcessor(TopologyServices services, Deserializer<ImageUploaded> uploads, TopologyMetrics metrics) {
+  public ContentProcessor(TopologyServices services, Deserializer<ImageUploaded> uploads, TopologyMetrics metrics,
+                          int deadLetterLimit) {
     this.services = services;
     this.uploads = uploads;
+    this.deadLetterLimit = deadLetterLimit;
     this.embedTimers = services.embedders().stream()
         .collect(Collectors.toUnmodifiableMap(Embedder::name, e -> metrics.embedding(e.name()), (a, b) -> a));
   }
@@ -173,7 +177,20 @@ public final class ContentProcessor implements Processor<String, ContentRequest,
         .build();
   }
 
-  private static void fail(ContentResult.Builder result, ContentRequest request, String code, String message, boolean retriable) {
-    result.setErrorCode(code).setErrorMessage(message).setRetriable(retriable).setOriginalValue(request.getOriginalValue());
+  /**
+   * A failure travels back to the image's partition with the original event for its dead letter,
+   * unless the dead letter could not hold it anyway: then it is not carried (the result would be as
+   * large and as unwritable) and the message says why.
+   */
+  private void fail(ContentResult.Builder result, ContentRequest request, String code, String message, boolean retriable) {
+    String text = DeadLetters.truncate(message == null ? code : message);
+    int size = request.getOriginalValue().remaining();
+    long room = DeadLetters.originalRoom(deadLetterLimit, request.getImageId());
+    if (size <= room) {
+      result.setOriginalValue(request.getOriginalValue());
+    } else {
+      text = DeadLetters.withNote(text, DeadLetters.notKept(size, room));
+    }
+    result.setErrorCode(code).setErrorMessage(text).setRetriable(retriable);
   }
 }

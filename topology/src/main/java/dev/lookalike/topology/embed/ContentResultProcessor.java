@@ -26,11 +26,13 @@ public final class ContentResultProcessor implements Processor<String, ContentRe
   private static final Logger log = LoggerFactory.getLogger(ContentResultProcessor.class);
 
   private final TopologyServices services;
+  private final int deadLetterLimit;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, ImageStatus> status;
 
-  public ContentResultProcessor(TopologyServices services) {
+  public ContentResultProcessor(TopologyServices services, int deadLetterLimit) {
     this.services = services;
+    this.deadLetterLimit = deadLetterLimit;
   }
 
   @Override
@@ -72,7 +74,7 @@ public final class ContentResultProcessor implements Processor<String, ContentRe
     status.put(result.getImageId(), current);
     byte[] original = result.getOriginalValue() == null ? null : UploadProcessor.toArray(result.getOriginalValue());
     DeadLetter letter = DeadLetters.of(result.getSourceTopic(), result.getSourcePartition(), result.getSourceOffset(),
-        result.getImageId(), result.getErrorCode(), result.getErrorMessage(), result.getRetriable(), original, services.clock());
+        result.getImageId(), result.getErrorCode(), result.getErrorMessage(), result.getRetriable(), original, deadLetterLimit, services.clock());
     log.info("dead letter {} for {}: {}", result.getErrorCode(), result.getImageId(), result.getErrorMessage());
     context.forward(record.<SpecificRecord>withValue(letter), Names.DEAD_LETTER_SINK);
   }

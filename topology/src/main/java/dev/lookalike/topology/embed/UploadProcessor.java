@@ -39,13 +39,16 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
   private final TopologyServices services;
   private final Deserializer<ImageUploaded> uploads;
   private final int maxImageBytes;
+  private final int deadLetterLimit;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, ImageStatus> status;
 
-  public UploadProcessor(TopologyServices services, Deserializer<ImageUploaded> uploads, int maxImageBytes) {
+  /** @param deadLetterLimit largest dead-letter record that can be written ({@link DeadLetters#recordLimit}) */
+  public UploadProcessor(TopologyServices services, Deserializer<ImageUploaded> uploads, int maxImageBytes, int deadLetterLimit) {
     this.services = services;
     this.uploads = uploads;
     this.maxImageBytes = maxImageBytes;
+    this.deadLetterLimit = deadLetterLimit;
   }
 
   @Override
@@ -151,7 +154,7 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
     // The key is the sender's: a 100 KB one should not become a 100 KB log line.
     String shownKey = key == null || key.length() <= 200 ? key : key.substring(0, 200) + "... (" + key.length() + " chars)";
     log.info("dead letter {} for key {} at {}-{}@{}: {}", code, shownKey, source.topic(), source.partition(), source.offset(), message);
-    DeadLetter letter = DeadLetters.of(source, key, code, message, retriable, record.value(), services.clock());
+    DeadLetter letter = DeadLetters.of(source, key, code, message, retriable, record.value(), deadLetterLimit, services.clock());
     context.forward(record.withKey(key).<SpecificRecord>withValue(letter), Names.DEAD_LETTER_SINK);
   }
 

@@ -42,15 +42,18 @@ public final class EmbeddedProcessor implements Processor<String, byte[], String
   private final Deserializer<ImageEmbedded> embeddedDeserializer;
   private final int partitions;
   private final Clock clock;
+  private final int deadLetterLimit;
   private final Map<String, NeighborBook> books = new LinkedHashMap<>();
   private final Map<String, KeyValueStore<String, VectorEntry>> vectorStores = new LinkedHashMap<>();
   private ProcessorContext<String, SpecificRecord> context;
 
-  public EmbeddedProcessor(List<VectorConfig> vectorConfigs, Deserializer<ImageEmbedded> embeddedDeserializer, int partitions, Clock clock) {
+  public EmbeddedProcessor(List<VectorConfig> vectorConfigs, Deserializer<ImageEmbedded> embeddedDeserializer, int partitions, Clock clock,
+                           int deadLetterLimit) {
     this.vectorConfigs = vectorConfigs;
     this.embeddedDeserializer = embeddedDeserializer;
     this.partitions = partitions;
     this.clock = clock;
+    this.deadLetterLimit = deadLetterLimit;
   }
 
   @Override
@@ -180,7 +183,7 @@ public final class EmbeddedProcessor implements Processor<String, byte[], String
   }
 
   private void deadLetter(Record<String, byte[]> record, RecordMetadata source, String code, String message) {
-    DeadLetter letter = DeadLetters.of(source, record.key(), code, message, false, record.value(), clock);
+    DeadLetter letter = DeadLetters.of(source, record.key(), code, message, false, record.value(), deadLetterLimit, clock);
     context.forward(record.<SpecificRecord>withValue(letter), Names.DEAD_LETTER_SINK);
   }
 }

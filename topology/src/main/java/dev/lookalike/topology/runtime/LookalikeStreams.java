@@ -1,12 +1,14 @@
 package dev.lookalike.topology.runtime;
 
 import dev.lookalike.config.LookalikeConfig;
+import dev.lookalike.config.VectorConfig;
 import dev.lookalike.topology.LookalikeTopology;
 import dev.lookalike.topology.Topics;
 import dev.lookalike.topology.TopologyServices;
 import dev.lookalike.topology.metrics.VectorStoreGauges;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -88,6 +91,18 @@ public final class LookalikeStreams implements AutoCloseable {
     // Transactions often meet CONCURRENT_TRANSACTIONS right after a commit; the default backoff
     // grows to 1 s and then dominates latency (measured: recovery after a broker stop 7-10 s -> 4.5 s).
     clientDefault(props, user, StreamsConfig::producerPrefix, CommonClientConfigs.RETRY_BACKOFF_MAX_MS_CONFIG, 100);
+    // Image fetches and hosted-embedder calls run on the stream thread, inside the open transaction.
+    // Kafka Streams' exactly-once default transaction.timeout.ms (10 s) is shorter than one fetch
+    // may take (fetch.total.timeout.ms, 20 s), so a slow URL got the producer fenced, the batch
+    // reprocessed, the URL fetched again: forever. See transactionTimeoutMs for the rule.
+    int transactionTimeout = userInt(user, ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, StreamsConfig::producerPrefix)
+        .orElseGet(() -> transactionTimeoutMs(config));
+    clientDefault(props, user, StreamsConfig::producerPrefix, ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, transactionTimeout);
+    // The consumer leaves the group when poll() is not called for max.poll.interval.ms, and a stream
+    // thread only polls between processing passes: it must outlast the longest pass (bounded by the
+    // transaction timeout) with room to spare. Kafka's default (5 min) stays when it is larger.
+    clientDefault(props, user, StreamsConfig::consumerPrefix, ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+        (int) Math.min(Integer.MAX_VALUE, Math.max(DEFAULT_MAX_POLL_INTERVAL_MS, 2L * transactionTimeout)));
     // No record caching: results are emitted as soon as they are committed.
     if (!user.containsKey(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG)) props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -99,6 +114,64 @@ public final class LookalikeStreams implements AutoCloseable {
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
     if (applicationServer != null) props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
     return props;
+  }
+
+  static final int MIN_TRANSACTION_TIMEOUT_MS = 60_000;
+  /** The broker's default transaction.max.timeout.ms: a producer asking for more is refused at startup. */
+  static final int MAX_TRANSACTION_TIMEOUT_MS = 900_000;
+  static final int DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
+
+  /**
+   * The longest one record may hold its stream thread: its image URL fetch (all redirects, retries
+   * and backoff happen within fetch.total.timeout.ms) plus one call to every hosted embedder
+   * (vector.NAME.timeout.ms bounds a call, retries included). Local decoding and models take a
+   * fraction of that and are covered by the safety factor of transactionTimeoutMs.
+   */
+  static long worstRecordMs(LookalikeConfig config) {
+    long ms = config.fetchTotalTimeoutMs();
+    for (VectorConfig v : config.vectors()) {
+      if (v.hosted()) ms += v.timeoutMs();
+    }
+    return ms;
+  }
+
+  /**
+   * The producer's transaction.timeout.ms. The rule: the transaction open while a record is
+   * processed must outlive the slowest record, with room for more than one: twice worstRecordMs
+   * (decoding, local models, a second slow record in the same processing pass), at least 60 s, and
+   * at most the brokers' default transaction.max.timeout.ms (15 min), past which the producer
+   * would be refused at startup (a warning then says what to change). A stream thread commits only
+   * between processing passes, and a pass takes a record from each of its tasks, so several slow
+   * records on one thread (say an image host that stopped answering, on many partitions) can still
+   * outlast it; more stream threads or a shorter fetch.total.timeout.ms are the remedy there.
+   *
+   * <p>The price of a longer timeout: when an instance dies without a clean shutdown and does not
+   * come back on its state directory, its open transaction holds back readers of the partitions it
+   * wrote until the broker aborts it, up to this long. kafka.transaction.timeout.ms or
+   * kafka.producer.transaction.timeout.ms replace the rule.
+   */
+  static int transactionTimeoutMs(LookalikeConfig config) {
+    long wanted = Math.max(MIN_TRANSACTION_TIMEOUT_MS, 2 * worstRecordMs(config));
+    if (wanted > MAX_TRANSACTION_TIMEOUT_MS) {
+      log.warn("transaction.timeout.ms should be {} s (twice what one record may take: fetch.total.timeout.ms plus every "
+              + "hosted vector's timeout.ms) but brokers accept {} s by default; using that. Shorten those timeouts, or "
+              + "raise the brokers' transaction.max.timeout.ms and set kafka.producer.transaction.timeout.ms",
+          wanted / 1000, MAX_TRANSACTION_TIMEOUT_MS / 1000);
+      return MAX_TRANSACTION_TIMEOUT_MS;
+    }
+    return (int) wanted;
+  }
+
+  /** The producer's max.request.size: the user's kafka.* setting, else ours (the largest record the service writes). */
+  public static int maxRequestSize(LookalikeConfig config) {
+    return userInt(config.kafkaOverrides(), ProducerConfig.MAX_REQUEST_SIZE_CONFIG, StreamsConfig::producerPrefix)
+        .orElseGet(() -> TopicProvisioner.deadLetterMaxBytes(config));
+  }
+
+  /** A client setting the user gave under kafka.*; the prefixed form wins, as in Kafka Streams. */
+  private static Optional<Integer> userInt(Map<String, Object> user, String key, UnaryOperator<String> prefix) {
+    Object value = user.containsKey(prefix.apply(key)) ? user.get(prefix.apply(key)) : user.get(key);
+    return value == null ? Optional.empty() : Optional.of((Integer) ConfigDef.parseType(key, value, ConfigDef.Type.INT));
   }
 
   /**

@@ -73,11 +73,13 @@ public final class TopicProvisioner {
 
   /**
    * Topics whose records may hold a whole image, so they need more than the broker's default
-   * 1 MB message limit: uploads may carry the image inline (a phone photo is 2-8 MB) and content
-   * requests carry fetched images. Dead letters carry a whole uploaded record: {@link #deadLetterMaxBytes}.
+   * 1 MB message limit: uploads may carry the image inline (a phone photo is 2-8 MB), content
+   * requests carry fetched images, content results carry a failed upload's original record. Dead
+   * letters carry a whole uploaded record and more: {@link #deadLetterMaxBytes}.
    */
   private boolean carriesImages(String name) {
-    return name.equals(topics.uploaded().name()) || name.equals(topics.contentRequests().name());
+    return name.equals(topics.uploaded().name()) || name.equals(topics.contentRequests().name())
+        || name.equals(topics.contentResults().name());
   }
 
   /**

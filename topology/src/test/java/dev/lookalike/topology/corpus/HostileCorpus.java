@@ -84,7 +84,9 @@ public final class HostileCorpus {
             Duration.ofMillis(config.fetchTotalTimeoutMs()))
         .withMaxBytes(config.imageMaxBytes())
         .withAllowPrivateNetworks(config.fetchAllowPrivateNetworks())
-        .withAllowedHosts(Set.copyOf(config.fetchAllowedHosts()));
+        .withAllowedHosts(Set.copyOf(config.fetchAllowedHosts()))
+        .withRetries(config.fetchRetries(), Duration.ofMillis(config.fetchRetryBackoffMs()),
+            Duration.ofMillis(config.fetchRetryBackoffMaxMs()));
   }
 
   // ---------------------------------------------------------------- the shapes

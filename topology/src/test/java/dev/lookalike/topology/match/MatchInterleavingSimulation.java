@@ -124,7 +124,7 @@ final class MatchInterleavingSimulation {
           Serdes.String(), AvroBinarySerde.of(NeighborState.class)).withLoggingDisabled().build());
       addStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.deletedStore(VECTOR)),
           Serdes.String(), AvroBinarySerde.of(DeletedImage.class)).withLoggingDisabled().build());
-      embedded = new EmbeddedProcessor(List.of(config), AvroBinarySerde.of(ImageEmbedded.class).deserializer(), partitions, Clock.systemUTC());
+      embedded = new EmbeddedProcessor(List.of(config), AvroBinarySerde.of(ImageEmbedded.class).deserializer(), partitions, Clock.systemUTC(), Integer.MAX_VALUE);
       match = new MatchProcessor(List.of(config), Clock.systemUTC());
       partialsProcessor = new PartialsProcessor(List.of(config), Clock.systemUTC());
       embedded.init(context);
