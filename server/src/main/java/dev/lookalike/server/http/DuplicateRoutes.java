@@ -43,7 +43,7 @@ final class DuplicateRoutes {
     String tenant = Requests.tenant(ctx);
     int limit = ctx.queryParam("limit") == null ? DEFAULT_GROUPS : Requests.limit(ctx);
     int offset = Requests.offset(ctx);
-    int pairsPerGroup = pairsPerGroup(ctx);
+    int pairsPerGroup = Requests.intParam(ctx, "pairsPerGroup", DEFAULT_PAIRS_PER_GROUP, 0, Requests.MAX_LIMIT);
     DuplicateFeed current = feed();
     if (!current.caughtUp()) throw new ApiException(503, "NOT_READY", "the duplicates feed is still reading the topic");
     DuplicateGraph.Page page = current.groups(tenant, offset, limit, pairsPerGroup);
@@ -57,19 +57,6 @@ final class DuplicateRoutes {
         "pairs", g.pairs().stream().map(p -> Map.of("imageId", p.imageId(), "duplicateOf", p.duplicateOf(),
             "similarity", p.similarity(), "kind", p.kind(), "vector", p.vector())).toList())).toList());
     ctx.json(out);
-  }
-
-  private static int pairsPerGroup(Context ctx) {
-    String raw = ctx.queryParam("pairsPerGroup");
-    if (raw == null) return DEFAULT_PAIRS_PER_GROUP;
-    int value;
-    try {
-      value = Integer.parseInt(raw.trim());
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest("pairsPerGroup must be an integer");
-    }
-    if (value < 0 || value > Requests.MAX_LIMIT) throw ApiException.badRequest("pairsPerGroup must be between 0 and " + Requests.MAX_LIMIT);
-    return value;
   }
 
   /** Refuses the stream with a JSON 503 before the SSE headers are sent. */

@@ -32,12 +32,7 @@ final class InternalRoutes {
 
   void lookup(Context ctx) {
     String store = ctx.pathParam("store");
-    int partition;
-    try {
-      partition = Integer.parseInt(ctx.queryParam("partition"));
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest("partition must be an integer");
-    }
+    int partition = Requests.parseInt("partition", ctx.queryParam("partition"));
     boolean active = !"false".equals(ctx.queryParam("active"));
     Optional<? extends SpecificRecord> value = api.cluster().local().lookup(store, ctx.pathParam("key"), partition, active);
     if (value.isEmpty()) throw ApiException.notFound("no such key");

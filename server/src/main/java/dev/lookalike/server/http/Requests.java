@@ -53,6 +53,15 @@ final class Requests {
     return offset;
   }
 
+  /** An integer query parameter within [min, max], or its default when absent. */
+  static int intParam(Context ctx, String name, int defaultValue, int min, int max) {
+    String raw = ctx.queryParam(name);
+    if (raw == null) return defaultValue;
+    int value = parseInt(name, raw);
+    if (value < min || value > max) throw ApiException.badRequest(name + " must be between " + min + " and " + max);
+    return value;
+  }
+
   static float floatParam(Context ctx, String name, float defaultValue) {
     String raw = ctx.queryParam(name);
     if (raw == null) return defaultValue;
@@ -65,7 +74,7 @@ final class Requests {
     }
   }
 
-  private static int parseInt(String name, String raw) {
+  static int parseInt(String name, String raw) {
     try {
       return Integer.parseInt(raw);
     } catch (NumberFormatException e) {
