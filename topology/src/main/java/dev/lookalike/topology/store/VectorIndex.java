@@ -21,11 +21,27 @@ public interface VectorIndex {
 
   int dimensions();
 
-  /** The image as this index holds it (the object searches pass to collectors), or null. */
+  /** The image as this index holds it, or null (an index may build a new object on each call). */
   IndexedImage image(String imageId);
 
   /** The stored vector of an image (a copy), or null. */
   float[] vector(String imageId);
+
+  /**
+   * Stream thread only: the score a newcomer must reach to enter the image's neighbour list, as
+   * cached by the match stage; NaN when not known or the image is not stored. Searches hand it
+   * out on every {@link IndexedImage}.
+   */
+  default float admissionFloor(String imageId) {
+    IndexedImage image = image(imageId);
+    return image == null ? Float.NaN : image.admissionFloor();
+  }
+
+  /** Stream thread only; NaN forgets the cached score. Ignored for an image not stored. */
+  default void admissionFloor(String imageId, float floor) {
+    IndexedImage image = image(imageId);
+    if (image != null) image.admissionFloor(floor);
+  }
 
   /**
    * Offers stored images of the filter's tenant that pass the filter to the collector, with

@@ -284,14 +284,13 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
    * on the indexed image (searches hand it out with every hit); null when not known.
    */
   public Float admissionFloor(String imageId) {
-    IndexedImage image = index.image(imageId);
-    return image == null || Float.isNaN(image.admissionFloor()) ? null : image.admissionFloor();
+    float floor = index.admissionFloor(imageId);
+    return Float.isNaN(floor) ? null : floor;
   }
 
   /** Stream-thread only; null forgets the cached score. A re-stored image starts without one. */
   public void setAdmissionFloor(String imageId, Float floor) {
-    IndexedImage image = index.image(imageId);
-    if (image != null) image.admissionFloor(floor == null ? Float.NaN : floor);
+    index.admissionFloor(imageId, floor == null ? Float.NaN : floor);
   }
 
   @Override

@@ -5,7 +5,7 @@ import dev.lookalike.topology.store.KnnCollector;
 import dev.lookalike.topology.store.KnnRequest;
 import dev.lookalike.topology.store.SearchFilter;
 import dev.lookalike.topology.store.VectorMath;
-import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
+import dev.lookalike.topology.store.hnsw.ImageRecords.IdKey;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -34,6 +34,7 @@ final class HnswGraph implements AutoCloseable {
   private static final int MAX_LEVEL = 15;
 
   private final int dims;
+  private final String tenant;
   private final int m;
   private final int m0;
   private final int efConstruction;
@@ -42,10 +43,9 @@ final class HnswGraph implements AutoCloseable {
   private final List<byte[]> codes = new ArrayList<>();
   private final List<int[]> bottomLinks = new ArrayList<>();
   private float[] scales = new float[CHUNK];
-  private IndexedImage[] images = new IndexedImage[CHUNK];
   private int[][] upperLinks = new int[CHUNK][];
-  // Open addressing, no boxed entries: a java.util.HashMap took ~56 B per image here.
-  private final Object2IntOpenHashMap<String> slotOf = newSlotMap();
+  // Ids, times, versions and floors by slot, and the id-to-slot table: no object per image.
+  private final ImageRecords records = new ImageRecords(CHUNK);
   private final BitSet deleted = new BitSet();
   private int size;
   private int deletedCount;
@@ -57,7 +57,8 @@ final class HnswGraph implements AutoCloseable {
   private final int[] backNodes;
   private final float[] backScores;
 
-  HnswGraph(int dims, HnswParams params) {
+  HnswGraph(String tenant, int dims, HnswParams params) {
+    this.tenant = tenant;
     this.dims = dims;
     this.m = params.m();
     this.m0 = 2 * params.m();
@@ -78,40 +79,37 @@ final class HnswGraph implements AutoCloseable {
     return deletedCount;
   }
 
-  private static Object2IntOpenHashMap<String> newSlotMap() {
-    Object2IntOpenHashMap<String> map = new Object2IntOpenHashMap<>();
-    map.defaultReturnValue(-1);
-    return map;
+  /** The image's live slot here, or -1. */
+  int slotOf(IdKey id) {
+    return records.slotOf(id);
   }
 
-  boolean contains(String imageId) {
-    return slotOf.containsKey(imageId);
+  IndexedImage image(int slot) {
+    return records.image(slot, tenant);
   }
 
-  void forEachImage(java.util.function.Consumer<String> action) {
-    slotOf.keySet().forEach(action);
+  float[] vector(int slot) {
+    return floats.get(slot);
   }
 
-  IndexedImage image(String imageId) {
-    int slot = slotOf.getInt(imageId);
-    return slot < 0 ? null : images[slot];
+  float admissionFloor(int slot) {
+    return records.floor(slot);
   }
 
-  float[] vector(String imageId) {
-    int slot = slotOf.getInt(imageId);
-    return slot < 0 ? null : floats.get(slot);
+  void admissionFloor(int slot, float floor) {
+    records.floor(slot, floor);
   }
 
   // ---------------------------------------------------------------- writes
 
+  /** Adds an image whose id is not live in this graph. */
   void add(IndexedImage image, float[] vector) {
     int node = size;
     ensureCapacity(node + 1);
     size++;
     scales[node] = Int8Codes.quantize(vector, codes.get(node >>> CHUNK_SHIFT), (node & MASK) * dims);
     floats.set(node, vector);
-    images[node] = image;
-    slotOf.put(image.imageId(), node);
+    records.add(node, image, IdKey.of(image.imageId()).utf8());
     int level = levelOf(image.imageId());
     if (level > 0) upperLinks[node] = new int[level * (m + 1)];
     if (entry < 0) {
@@ -126,20 +124,19 @@ final class HnswGraph implements AutoCloseable {
     }
   }
 
-  boolean remove(String imageId) {
-    int slot = slotOf.removeInt(imageId);
+  boolean remove(IdKey id) {
+    int slot = records.remove(id);
     if (slot < 0) return false;
     deleted.set(slot);
     deletedCount++;
-    images[slot] = null;
     return true;
   }
 
   /** A graph of the live nodes only: tombstones cost search time and memory. */
   HnswGraph compacted(HnswParams params) {
-    HnswGraph fresh = new HnswGraph(dims, params);
+    HnswGraph fresh = new HnswGraph(tenant, dims, params);
     for (int node = 0; node < size; node++) {
-      if (!deleted.get(node)) fresh.add(images[node], floats.get(node));
+      if (!deleted.get(node)) fresh.add(records.image(node, tenant), floats.get(node));
     }
     return fresh;
   }
@@ -263,6 +260,7 @@ final class HnswGraph implements AutoCloseable {
       return;
     }
     Scratch s = scratch.get();
+    s.excluded = filter.excludeId() == null ? -1 : records.slotOf(IdKey.of(filter.excludeId()));
     float qs = Int8Codes.quantize(query, s.query, 0);
     int ef = Math.max(efSearch, request.k());
     while (true) {
@@ -280,7 +278,7 @@ final class HnswGraph implements AutoCloseable {
     for (int i = 0, n = results.size(); i < n; i++) {
       int node = results.nodeAt(i);
       float exact = floats.dot(query, node);
-      if (exact >= filter.minScore()) collector.collect(images[node], exact);
+      if (exact >= filter.minScore()) collector.collect(records.image(node, tenant), exact);
     }
   }
 
@@ -290,7 +288,7 @@ final class HnswGraph implements AutoCloseable {
       if (deleted.get(node)) continue;
       float exact = floats.dot(query, node);
       if (exact < filter.minScore() || exact < collector.minCompetitiveScore()) continue;
-      IndexedImage image = images[node];
+      IndexedImage image = records.image(node, tenant);
       if (filter.accepts(image)) collector.collect(image, exact);
     }
   }
@@ -334,7 +332,7 @@ final class HnswGraph implements AutoCloseable {
     s.visited.begin(size);
     s.visited.visit(start);
     candidates.push(startScore, start);
-    if (accepts(start, filter)) results.push(startScore, start);
+    if (accepts(start, filter, s)) results.push(startScore, start);
     while (!candidates.isEmpty()) {
       float score = candidates.topScore();
       int node = candidates.topNode();
@@ -348,7 +346,7 @@ final class HnswGraph implements AutoCloseable {
         float nextScore = approx(q, qo, qs, next);
         if (results.size() < ef || nextScore > results.topScore()) {
           candidates.push(nextScore, next);
-          if (accepts(next, filter)) {
+          if (accepts(next, filter, s)) {
             results.push(nextScore, next);
             if (results.size() > ef) results.pop();
           }
@@ -357,9 +355,9 @@ final class HnswGraph implements AutoCloseable {
     }
   }
 
-  private boolean accepts(int node, SearchFilter filter) {
-    if (deleted.get(node)) return false;
-    return filter == null || filter.accepts(images[node]);
+  /** Graph searches never filter by metadata (those scan): only tombstones and the excluded image are out. */
+  private boolean accepts(int node, SearchFilter filter, Scratch s) {
+    return !deleted.get(node) && (filter == null || node != s.excluded);
   }
 
   private float approx(byte[] q, int qo, float qs, int node) {
@@ -389,16 +387,16 @@ final class HnswGraph implements AutoCloseable {
       boolean live = !deleted.get(node);
       out.writeBoolean(live);
       if (live) {
-        out.writeUTF(images[node].imageId());
+        out.writeUTF(records.id(node));
         io.writeFloats(out, floats.get(node), 0, dims);
       }
     }
   }
 
   /** Reads a graph written by {@link #write}; every link is checked, so a bad file fails here. */
-  static HnswGraph read(DataInputStream in, SnapshotIO io, int dims, HnswParams params, Function<String, IndexedImage> images)
+  static HnswGraph read(DataInputStream in, SnapshotIO io, String tenant, int dims, HnswParams params, Function<String, IndexedImage> images)
       throws IOException {
-    HnswGraph g = new HnswGraph(dims, params);
+    HnswGraph g = new HnswGraph(tenant, dims, params);
     int size = in.readInt();
     g.ensureCapacity(size);
     g.size = size;
@@ -424,8 +422,9 @@ final class HnswGraph implements AutoCloseable {
       if (in.readBoolean()) {
         IndexedImage image = images.apply(in.readUTF());
         if (image == null) throw new IOException("snapshot graph names an image its entries do not hold");
-        g.images[node] = image;
-        g.slotOf.put(image.imageId(), node);
+        IdKey id = IdKey.of(image.imageId());
+        if (g.records.slotOf(id) >= 0) throw new IOException("snapshot graph holds an image twice");
+        g.records.add(node, image, id.utf8());
         io.readFloats(in, vector, 0, dims);
         g.floats.set(node, vector);
       } else if (!g.deleted.get(node)) {
@@ -477,8 +476,8 @@ final class HnswGraph implements AutoCloseable {
     if (scales.length < nodes) {
       int capacity = Math.max(nodes, scales.length * 2);
       scales = Arrays.copyOf(scales, capacity);
-      images = Arrays.copyOf(images, capacity);
       upperLinks = Arrays.copyOf(upperLinks, capacity);
+      records.ensureCapacity(capacity);
     }
   }
 
@@ -494,6 +493,11 @@ final class HnswGraph implements AutoCloseable {
     h ^= h >>> 33;
     double uniform = ((h >>> 11) + 1) * 0x1.0p-53; // in (0, 1]
     return Math.min(MAX_LEVEL, (int) (-Math.log(uniform) * levelFactor));
+  }
+
+  /** Heap taken by the image records (ids, times, versions, floors, the id table), for the benchmarks. */
+  long recordBytes() {
+    return records.heapBytes();
   }
 
   /** Heap taken by codes, links and scales (not metadata), for the benchmarks. */
@@ -515,6 +519,7 @@ final class HnswGraph implements AutoCloseable {
     final NodeHeap candidates = NodeHeap.maxFirst();
     final NodeHeap results = NodeHeap.minFirst();
     final VisitedSet visited = new VisitedSet();
+    int excluded = -1; // the slot of the search's excluded image
     int[] nodes = new int[64];
     float[] scores = new float[64];
 

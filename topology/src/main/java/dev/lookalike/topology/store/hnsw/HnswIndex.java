@@ -5,7 +5,7 @@ import dev.lookalike.topology.store.KnnCollector;
 import dev.lookalike.topology.store.KnnRequest;
 import dev.lookalike.topology.store.SearchFilter;
 import dev.lookalike.topology.store.VectorIndex;
-import it.unimi.dsi.fastutil.objects.Object2ObjectOpenHashMap;
+import dev.lookalike.topology.store.hnsw.ImageRecords.IdKey;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -18,13 +18,17 @@ import java.util.function.Function;
  * walks another tenant's nodes), candidates rescored with the float vectors. Small tenants are
  * scanned exactly; a request's exhaustive threshold widens the search until nothing above it
  * can be missed (see {@link HnswGraph#search}).
+ *
+ * <p>An id is found by asking each tenant's graph in turn: there is no index-wide map from id to
+ * tenant, which would cost ~16 B per image for what is one lookup per graph with the usual
+ * handful of tenants (each tenant's graph already costs megabytes).
  */
 public final class HnswIndex implements VectorIndex {
 
   private final HnswParams params;
   private int dims;
   private final Map<String, HnswGraph> graphs = new HashMap<>();
-  private final Map<String, String> tenantOf = new Object2ObjectOpenHashMap<>(); // no entry objects per image
+  private int size;
 
   /** @param dims vector length, or 0 to take it from the first vector stored */
   public HnswIndex(int dims, HnswParams params) {
@@ -39,30 +43,33 @@ public final class HnswIndex implements VectorIndex {
       throw new IllegalArgumentException("vector of " + vector.length + " dims in a " + dims + "-dim index");
     }
     remove(image.imageId());
-    graphs.computeIfAbsent(image.tenant(), t -> new HnswGraph(dims, params)).add(image, vector);
-    tenantOf.put(image.imageId(), image.tenant());
+    graphs.computeIfAbsent(image.tenant(), t -> new HnswGraph(t, dims, params)).add(image, vector);
+    size++;
   }
 
   @Override
   public boolean remove(String imageId) {
-    String tenant = tenantOf.remove(imageId);
-    if (tenant == null) return false;
-    HnswGraph graph = graphs.get(tenant);
-    graph.remove(imageId);
-    if (graph.live() == 0) {
-      graph.close();
-      graphs.remove(tenant);
-    } else if (graph.deletedCount() >= Math.max(64, graph.live() / 3)) {
-      // Rebuilding costs about as much as the inserts since the last one: amortized O(1) each.
-      graphs.put(tenant, graph.compacted(params));
-      graph.close();
+    IdKey id = IdKey.of(imageId);
+    for (Map.Entry<String, HnswGraph> e : graphs.entrySet()) {
+      HnswGraph graph = e.getValue();
+      if (!graph.remove(id)) continue;
+      size--;
+      if (graph.live() == 0) {
+        graph.close();
+        graphs.remove(e.getKey());
+      } else if (graph.deletedCount() >= Math.max(64, graph.live() / 3)) {
+        // Rebuilding costs about as much as the inserts since the last one: amortized O(1) each.
+        e.setValue(graph.compacted(params));
+        graph.close();
+      }
+      return true;
     }
-    return true;
+    return false;
   }
 
   @Override
   public int size() {
-    return tenantOf.size();
+    return size;
   }
 
   @Override
@@ -72,14 +79,44 @@ public final class HnswIndex implements VectorIndex {
 
   @Override
   public IndexedImage image(String imageId) {
-    String tenant = tenantOf.get(imageId);
-    return tenant == null ? null : graphs.get(tenant).image(imageId);
+    IdKey id = IdKey.of(imageId);
+    for (HnswGraph graph : graphs.values()) {
+      int slot = graph.slotOf(id);
+      if (slot >= 0) return graph.image(slot);
+    }
+    return null;
   }
 
   @Override
   public float[] vector(String imageId) {
-    String tenant = tenantOf.get(imageId);
-    return tenant == null ? null : graphs.get(tenant).vector(imageId);
+    IdKey id = IdKey.of(imageId);
+    for (HnswGraph graph : graphs.values()) {
+      int slot = graph.slotOf(id);
+      if (slot >= 0) return graph.vector(slot);
+    }
+    return null;
+  }
+
+  @Override
+  public float admissionFloor(String imageId) {
+    IdKey id = IdKey.of(imageId);
+    for (HnswGraph graph : graphs.values()) {
+      int slot = graph.slotOf(id);
+      if (slot >= 0) return graph.admissionFloor(slot);
+    }
+    return Float.NaN;
+  }
+
+  @Override
+  public void admissionFloor(String imageId, float floor) {
+    IdKey id = IdKey.of(imageId);
+    for (HnswGraph graph : graphs.values()) {
+      int slot = graph.slotOf(id);
+      if (slot >= 0) {
+        graph.admissionFloor(slot, floor);
+        return;
+      }
+    }
   }
 
   @Override
@@ -123,10 +160,17 @@ public final class HnswIndex implements VectorIndex {
     SnapshotIO io = new SnapshotIO();
     for (int i = in.readInt(); i > 0; i--) {
       String tenant = in.readUTF();
-      HnswGraph graph = HnswGraph.read(in, io, dims, params, images);
+      HnswGraph graph = HnswGraph.read(in, io, tenant.intern(), dims, params, images);
       graphs.put(tenant, graph);
-      graph.forEachImage(id -> tenantOf.put(id, tenant));
+      size += graph.live();
     }
+  }
+
+  /** Heap held by the images' records: ids, times, versions, floors and the id tables. */
+  public long recordBytes() {
+    long bytes = 0;
+    for (HnswGraph g : graphs.values()) bytes += g.recordBytes();
+    return bytes;
   }
 
   /** Heap held by codes, links and scales (not the metadata of images). */
