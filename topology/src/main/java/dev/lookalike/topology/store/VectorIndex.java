@@ -15,6 +15,16 @@ public interface VectorIndex {
 
   void upsert(IndexedImage image, float[] vector);
 
+  /**
+   * As {@link #upsert(IndexedImage, float[])}; {@code searchFollows} says that a search for this
+   * very vector comes next (the match stage's, right after it stores an upload), so an index
+   * that searches to insert may keep what it found for that search instead of walking the same
+   * neighbourhood twice. Restores pass false.
+   */
+  default void upsert(IndexedImage image, float[] vector, boolean searchFollows) {
+    upsert(image, vector);
+  }
+
   boolean remove(String imageId);
 
   int size();

@@ -74,6 +74,8 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
   private long lastSnapshotAt;
   // Keys loaded from a snapshot that the changelog has not confirmed yet, with their stored values.
   private Map<Bytes, byte[]> unconfirmed;
+  // True while the changelog is replayed: no search follows those writes.
+  private boolean restoring;
 
   public VectorStore(String name, Supplier<VectorIndex> indexFactory) {
     this(name, indexFactory, -1);
@@ -117,8 +119,13 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
     lastSnapshotAt = System.currentTimeMillis();
     // Restored records go through put(), so the index is rebuilt as the changelog is replayed.
     stateStoreContext.register(root, (RecordBatchingStateRestoreCallback) records -> {
-      for (ConsumerRecord<byte[], byte[]> record : records) {
-        put(Bytes.wrap(record.key()), record.value());
+      restoring = true;
+      try {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+          put(Bytes.wrap(record.key()), record.value());
+        }
+      } finally {
+        restoring = false;
       }
     });
     open = true;
@@ -151,7 +158,8 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
     VectorEntry entry = entryDeserializer.deserialize(name, value);
     float[] vector = VectorMath.toArray(entry.getVector());
     entry.setTenant(tenants.computeIfAbsent(entry.getTenant(), t -> t));
-    index.upsert(toIndexed(entry), vector);
+    // A processed write is an upload the match stage searches for next (EmbeddedProcessor).
+    index.upsert(toIndexed(entry), vector, !restoring);
     entry.setVector(List.of());
     entries.put(key, StoredEntry.of(StoredEntry.hash(value), entrySerializer.serialize(name, entry)));
   }

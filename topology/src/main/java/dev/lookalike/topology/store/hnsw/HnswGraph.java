@@ -56,6 +56,16 @@ final class HnswGraph implements AutoCloseable {
   private final int[] chosen;
   private final int[] backNodes;
   private final float[] backScores;
+  // The bottom-layer beam of the last add that asked for it, for the search of the same vector
+  // that follows (the match stage's): valid while no other write has happened since.
+  private long writes;
+  private long beamAtWrite = -1;
+  private float[] beamVector;
+  private int beamWidth;
+  private int beamSize;
+  private int[] beamNodes = new int[0];
+  private float[] beamScores = new float[0];
+  private long reusedBeams;
 
   HnswGraph(String tenant, int dims, HnswParams params) {
     this.tenant = tenant;
@@ -104,6 +114,17 @@ final class HnswGraph implements AutoCloseable {
 
   /** Adds an image whose id is not live in this graph. */
   void add(IndexedImage image, float[] vector) {
+    add(image, vector, 0);
+  }
+
+  /**
+   * As above; a positive {@code keepBeam} walks the bottom layer with at least that beam and
+   * keeps the result for a search of the same vector that comes next ({@link #search}). The
+   * walk an insert makes to find its links is the walk that search would make: the upload's
+   * duplicate search then costs a rescore, not a second walk.
+   */
+  void add(IndexedImage image, float[] vector, int keepBeam) {
+    writes++;
     int node = size;
     ensureCapacity(node + 1);
     size++;
@@ -117,7 +138,11 @@ final class HnswGraph implements AutoCloseable {
       topLevel = level;
       return;
     }
-    link(node, level);
+    link(node, level, keepBeam);
+    if (keepBeam > 0) {
+      beamVector = vector;
+      beamAtWrite = writes;
+    }
     if (level > topLevel) {
       entry = node;
       topLevel = level;
@@ -127,6 +152,7 @@ final class HnswGraph implements AutoCloseable {
   boolean remove(IdKey id) {
     int slot = records.remove(id);
     if (slot < 0) return false;
+    writes++;
     deleted.set(slot);
     deletedCount++;
     return true;
@@ -141,7 +167,7 @@ final class HnswGraph implements AutoCloseable {
     return fresh;
   }
 
-  private void link(int node, int level) {
+  private void link(int node, int level, int keepBeam) {
     Scratch s = scratch.get();
     byte[] q = codes.get(node >>> CHUNK_SHIFT);
     int qo = (node & MASK) * dims;
@@ -153,8 +179,9 @@ final class HnswGraph implements AutoCloseable {
       curScore = approx(q, qo, qs, cur);
     }
     for (int l = Math.min(level, topLevel); l >= 0; l--) {
-      searchLayer(q, qo, qs, cur, curScore, efConstruction, l, null, s);
+      searchLayer(q, qo, qs, cur, curScore, l == 0 ? Math.max(efConstruction, keepBeam) : efConstruction, l, null, s);
       int found = s.drainBestFirst();
+      if (l == 0 && keepBeam > 0) keepBeam(s, found, Math.max(efConstruction, keepBeam));
       if (found == 0) continue;
       cur = s.nodes[0];
       curScore = s.scores[0];
@@ -166,6 +193,17 @@ final class HnswGraph implements AutoCloseable {
       System.arraycopy(chosen, 0, links, offset + 1, count);
       for (int i = 0; i < count; i++) addBackLink(links[offset + 1 + i], node, l);
     }
+  }
+
+  private void keepBeam(Scratch s, int found, int width) {
+    if (beamNodes.length < found) {
+      beamNodes = new int[found];
+      beamScores = new float[found];
+    }
+    System.arraycopy(s.nodes, 0, beamNodes, 0, found);
+    System.arraycopy(s.scores, 0, beamScores, 0, found);
+    beamSize = found;
+    beamWidth = width;
   }
 
   /**
@@ -264,8 +302,10 @@ final class HnswGraph implements AutoCloseable {
     float qs = Int8Codes.quantize(query, s.query, 0);
     int ef = Math.max(efSearch, request.k());
     while (true) {
-      int start = greedyDescent(s.query, qs);
-      searchLayer(s.query, 0, qs, start, approx(s.query, 0, qs, start), ef, 0, filter, s);
+      if (!reuseBeam(query, ef, filter, s)) {
+        int start = greedyDescent(s.query, qs);
+        searchLayer(s.query, 0, qs, start, approx(s.query, 0, qs, start), ef, 0, filter, s);
+      }
       boolean mayMissAbove = s.results.size() >= ef && s.results.topScore() >= request.exhaustiveAbove() - QUANTIZATION_MARGIN;
       if (!mayMissAbove) break;
       ef *= 4;
@@ -280,6 +320,30 @@ final class HnswGraph implements AutoCloseable {
       float exact = floats.dot(query, node);
       if (exact >= filter.minScore()) collector.collect(records.image(node, tenant), exact);
     }
+  }
+
+  /**
+   * Fills {@code s.results} from the last add's kept beam when this query is that add's vector
+   * and nothing was written since; the beam holds what a search would find before the newcomer
+   * itself, which a search excludes anyway (the asking image).
+   */
+  private boolean reuseBeam(float[] query, int ef, SearchFilter filter, Scratch s) {
+    if (beamAtWrite != writes || ef > beamWidth || !Arrays.equals(query, beamVector)) return false;
+    NodeHeap results = s.results;
+    results.clear();
+    for (int i = 0; i < beamSize; i++) {
+      int node = beamNodes[i];
+      if (!accepts(node, filter, s)) continue;
+      results.push(beamScores[i], node);
+      if (results.size() > ef) results.pop();
+    }
+    reusedBeams++;
+    return true;
+  }
+
+  /** How many searches used an add's kept beam instead of walking (tests, metrics). */
+  long reusedBeams() {
+    return reusedBeams;
   }
 
   /** Exact: every live image of the graph that passes the filter. */

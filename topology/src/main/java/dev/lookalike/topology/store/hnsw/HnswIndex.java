@@ -38,12 +38,24 @@ public final class HnswIndex implements VectorIndex {
 
   @Override
   public void upsert(IndexedImage image, float[] vector) {
+    upsert(image, vector, false);
+  }
+
+  /**
+   * When a search follows, the insert walks the bottom layer with the widest beam that search
+   * may use and keeps it (see {@link HnswGraph#add}): one walk instead of two per upload.
+   */
+  @Override
+  public void upsert(IndexedImage image, float[] vector, boolean searchFollows) {
     if (dims == 0) dims = vector.length;
     if (vector.length != dims) {
       throw new IllegalArgumentException("vector of " + vector.length + " dims in a " + dims + "-dim index");
     }
     remove(image.imageId());
-    graphs.computeIfAbsent(image.tenant(), t -> new HnswGraph(t, dims, params)).add(image, vector);
+    HnswGraph graph = graphs.computeIfAbsent(image.tenant(), t -> new HnswGraph(t, dims, params));
+    // A tenant below exactBelow is scanned, not searched: nothing to keep.
+    boolean keep = searchFollows && graph.live() + 1 >= params.exactBelow();
+    graph.add(image, vector, keep ? Math.max(params.efSearch(), params.efDuplicates()) : 0);
     size++;
   }
 
@@ -164,6 +176,13 @@ public final class HnswIndex implements VectorIndex {
       graphs.put(tenant, graph);
       size += graph.live();
     }
+  }
+
+  /** Searches that rescored an insert's kept walk instead of walking (tests, metrics). */
+  public long reusedBeams() {
+    long n = 0;
+    for (HnswGraph g : graphs.values()) n += g.reusedBeams();
+    return n;
   }
 
   /** Heap held by the images' records: ids, times, versions, floors and the id tables. */

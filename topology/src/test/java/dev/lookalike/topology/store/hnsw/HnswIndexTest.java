@@ -163,6 +163,63 @@ class HnswIndexTest {
     }
   }
 
+  @Test
+  void theSearchRightAfterAnInsertUsesTheInsertsWalkAndMissesNoDuplicate() {
+    int dims = 96;
+    ClusteredVectors data = new ClusteredVectors(13, dims, 200, 0.8);
+    HnswIndex hnsw = new HnswIndex(dims, GRAPH_ALWAYS);
+    ExactScanIndex exact = new ExactScanIndex(dims);
+    List<float[]> originals = new ArrayList<>();
+    for (int i = 0; i < 8_000; i++) {
+      float[] v = data.next();
+      add(i, "t", v, hnsw, exact);
+      if (i % 40 == 0) originals.add(v);
+    }
+    int expectedPairs = 0;
+    int foundPairs = 0;
+    int topHits = 0;
+    for (int c = 0; c < originals.size(); c++) {
+      float[] copy = data.nearCopy(originals.get(c), 0.3);
+      IndexedImage image = image(100_000 + c, "t");
+      hnsw.upsert(image, copy, true); // as the store does while processing
+      exact.upsert(image, copy);
+      long reusedBefore = hnsw.reusedBeams();
+      SearchFilter others = SearchFilter.tenant("t").excluding(image.imageId());
+      Set<String> found = ids(above(hnsw, copy, 0.9f, others));
+      List<ScoredImage> top = topK(hnsw, copy, 10, others);
+      assertEquals(reusedBefore + 2, hnsw.reusedBeams(), "both searches rescore the kept walk");
+      Set<String> expected = ids(above(exact, copy, 0.9f, others));
+      expectedPairs += expected.size();
+      for (String id : expected) if (found.contains(id)) foundPairs++;
+      Set<String> truth = ids(topK(exact, copy, 10, others));
+      for (ScoredImage hit : top) if (truth.contains(hit.imageId())) topHits++;
+    }
+    assertTrue(expectedPairs >= originals.size(), "every copy has its original above 0.9");
+    assertEquals(expectedPairs, foundPairs);
+    assertTrue(topHits >= 0.95 * 10 * originals.size(), "recall@10 of the reused walks " + topHits);
+  }
+
+  @Test
+  void aWriteBetweenTheInsertAndTheSearchMeansAFreshWalk() {
+    int dims = 32;
+    ClusteredVectors data = new ClusteredVectors(19, dims, 50, 0.9);
+    HnswIndex hnsw = new HnswIndex(dims, GRAPH_ALWAYS);
+    for (int i = 0; i < 2_000; i++) hnsw.upsert(image(i, "t"), data.next());
+    float[] v = data.next();
+    hnsw.upsert(image(5_000, "t"), v, true);
+    SearchFilter others = SearchFilter.tenant("t").excluding("img-5000");
+    String nearest = topK(hnsw, v, 1, others).get(0).imageId();
+    assertEquals(1, hnsw.reusedBeams());
+    assertTrue(hnsw.remove(nearest));
+    List<ScoredImage> after = topK(hnsw, v, 10, others);
+    assertEquals(1, hnsw.reusedBeams(), "the kept walk is stale after the remove");
+    assertFalse(ids(after).contains(nearest));
+    assertEquals(10, after.size());
+    hnsw.upsert(image(5_001, "t"), data.next(), false); // a restore's insert keeps nothing
+    topK(hnsw, v, 10, others);
+    assertEquals(1, hnsw.reusedBeams());
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static double recallAtTen(ClusteredVectors data, VectorIndex approx, VectorIndex exact, int queries) {
@@ -194,8 +251,12 @@ class HnswIndexTest {
   }
 
   private static List<ScoredImage> above(VectorIndex index, float[] query, float threshold) {
+    return above(index, query, threshold, SearchFilter.tenant("t"));
+  }
+
+  private static List<ScoredImage> above(VectorIndex index, float[] query, float threshold, SearchFilter filter) {
     List<ScoredImage> hits = new ArrayList<>();
-    index.search(query, SearchFilter.tenant("t"), new KnnRequest(10, threshold), (image, score) -> {
+    index.search(query, filter, new KnnRequest(10, threshold), (image, score) -> {
       if (score >= threshold) hits.add(new ScoredImage(image, score));
     });
     return hits;
