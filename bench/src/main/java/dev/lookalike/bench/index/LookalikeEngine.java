@@ -83,7 +83,8 @@ final class LookalikeEngine implements AnnEngine {
   @Override
   public String memoryNote() {
     return index instanceof HnswIndex hnsw && index.size() > 0
-        ? String.format(" (HnswIndex.structureBytes(): %.0f B/vector)", (double) hnsw.structureBytes() / index.size()) : "";
+        ? String.format(" (HnswIndex.structureBytes(): %.0f B/vector, recordBytes() for ids, times, versions and floors: %.0f B/vector)",
+            (double) hnsw.structureBytes() / index.size(), (double) hnsw.recordBytes() / index.size()) : "";
   }
 
   /** The store's snapshot path: writeSnapshot to a file, readSnapshot into a new index, which is then searched. */

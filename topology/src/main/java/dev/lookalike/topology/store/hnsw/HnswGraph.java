@@ -314,12 +314,38 @@ final class HnswGraph implements AutoCloseable {
         return;
       }
     }
+    offerBestFirst(query, filter, collector, s);
+  }
+
+  /**
+   * Rescores the beam exactly and offers it best first, stopping at the first candidate the
+   * collector cannot use: building an image reads its record (a cache miss each), so a top-10
+   * search builds about ten, not the whole beam.
+   */
+  private void offerBestFirst(float[] query, SearchFilter filter, KnnCollector collector, Scratch s) {
     NodeHeap results = s.results;
-    for (int i = 0, n = results.size(); i < n; i++) {
+    int n = results.size();
+    long[] order = s.order(n);
+    for (int i = 0; i < n; i++) {
       int node = results.nodeAt(i);
-      float exact = floats.dot(query, node);
-      if (exact >= filter.minScore()) collector.collect(records.image(node, tenant), exact);
+      order[i] = (long) ~sortable(floats.dot(query, node)) << 32 | node; // ascending order: best first
     }
+    Arrays.sort(order, 0, n);
+    for (int i = 0; i < n; i++) {
+      float exact = unsortable(~(int) (order[i] >> 32));
+      if (exact < filter.minScore() || exact < collector.minCompetitiveScore()) return;
+      collector.collect(records.image((int) order[i], tenant), exact);
+    }
+  }
+
+  /** Float bits as an int that orders like the float (an involution, see {@link #unsortable}). */
+  private static int sortable(float score) {
+    int bits = Float.floatToIntBits(score);
+    return bits ^ ((bits >> 31) & 0x7fffffff);
+  }
+
+  private static float unsortable(int key) {
+    return Float.intBitsToFloat(key ^ ((key >> 31) & 0x7fffffff));
   }
 
   /**
@@ -584,11 +610,17 @@ final class HnswGraph implements AutoCloseable {
     final NodeHeap results = NodeHeap.minFirst();
     final VisitedSet visited = new VisitedSet();
     int excluded = -1; // the slot of the search's excluded image
+    long[] order = new long[64];
     int[] nodes = new int[64];
     float[] scores = new float[64];
 
     Scratch(int dims) {
       this.query = new byte[dims];
+    }
+
+    long[] order(int n) {
+      if (order.length < n) order = new long[n];
+      return order;
     }
 
     /** Moves the results into nodes/scores, best first; returns how many. */
