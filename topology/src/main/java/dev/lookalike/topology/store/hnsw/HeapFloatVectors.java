@@ -5,39 +5,41 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Float vectors in fixed-size heap chunks: growth never copies what is stored. */
+/** Float vectors in fixed-size heap chunks: growth never copies what is stored, and no chunk is humongous. */
 final class HeapFloatVectors implements FloatVectors {
 
-  static final int CHUNK_SHIFT = 12;
-  private static final int CHUNK = 1 << CHUNK_SHIFT;
   private final int dims;
+  private final int shift; // 2^shift vectors per chunk, at most 256 KB (see Chunking)
+  private final int mask;
   private final List<float[]> chunks = new ArrayList<>();
 
   HeapFloatVectors(int dims) {
     this.dims = dims;
+    this.shift = Chunking.shiftFor(dims * Float.BYTES);
+    this.mask = (1 << shift) - 1;
   }
 
   @Override
   public void set(int slot, float[] vector) {
-    int chunk = slot >>> CHUNK_SHIFT;
-    while (chunks.size() <= chunk) chunks.add(new float[CHUNK * dims]);
-    System.arraycopy(vector, 0, chunks.get(chunk), (slot & (CHUNK - 1)) * dims, dims);
+    int chunk = slot >>> shift;
+    while (chunks.size() <= chunk) chunks.add(new float[(1 << shift) * dims]);
+    System.arraycopy(vector, 0, chunks.get(chunk), (slot & mask) * dims, dims);
   }
 
   @Override
   public float[] get(int slot) {
-    int offset = (slot & (CHUNK - 1)) * dims;
-    return Arrays.copyOfRange(chunks.get(slot >>> CHUNK_SHIFT), offset, offset + dims);
+    int offset = (slot & mask) * dims;
+    return Arrays.copyOfRange(chunks.get(slot >>> shift), offset, offset + dims);
   }
 
   @Override
   public float dot(float[] query, int slot) {
-    return VectorMath.dot(query, 0, chunks.get(slot >>> CHUNK_SHIFT), (slot & (CHUNK - 1)) * dims, dims);
+    return VectorMath.dot(query, 0, chunks.get(slot >>> shift), (slot & mask) * dims, dims);
   }
 
   @Override
   public long heapBytes() {
-    return (long) chunks.size() * CHUNK * dims * Float.BYTES;
+    return ((long) chunks.size() << shift) * dims * Float.BYTES;
   }
 
   @Override

@@ -6,13 +6,12 @@ import dev.lookalike.topology.store.KnnRequest;
 import dev.lookalike.topology.store.SearchFilter;
 import dev.lookalike.topology.store.VectorMath;
 import dev.lookalike.topology.store.hnsw.ImageRecords.IdKey;
+import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -28,9 +27,6 @@ final class HnswGraph implements AutoCloseable {
 
   /** Quantized scores may be off by this much; a threshold search widens within it. */
   static final float QUANTIZATION_MARGIN = 0.02f;
-  private static final int CHUNK_SHIFT = 12;
-  private static final int CHUNK = 1 << CHUNK_SHIFT;
-  private static final int MASK = CHUNK - 1;
   private static final int MAX_LEVEL = 15;
 
   private final int dims;
@@ -40,12 +36,17 @@ final class HnswGraph implements AutoCloseable {
   private final int efConstruction;
   private final double levelFactor;
   private final FloatVectors floats;
-  private final List<byte[]> codes = new ArrayList<>();
-  private final List<int[]> bottomLinks = new ArrayList<>();
-  private float[] scales = new float[CHUNK];
-  private int[][] upperLinks = new int[CHUNK][];
+  // Codes, bottom-layer links and scales in chunks of 2^shift nodes (see Chunking).
+  private final int shift;
+  private final int mask;
+  private int chunks;
+  private byte[][] codes = new byte[0][];
+  private int[][] bottomLinks = new int[0][];
+  private float[][] scales = new float[0][];
+  // Only about one node in m has upper layers: a map, not a reference per node.
+  private final Int2ObjectOpenHashMap<int[]> upperLinks = new Int2ObjectOpenHashMap<>();
   // Ids, times, versions and floors by slot, and the id-to-slot table: no object per image.
-  private final ImageRecords records = new ImageRecords(CHUNK);
+  private final ImageRecords records;
   private final BitSet deleted = new BitSet();
   private int size;
   private int deletedCount;
@@ -74,6 +75,9 @@ final class HnswGraph implements AutoCloseable {
     this.m0 = 2 * params.m();
     this.efConstruction = params.efConstruction();
     this.levelFactor = 1 / Math.log(m);
+    this.shift = Chunking.shiftFor(Math.max(dims, (m0 + 1) * Integer.BYTES));
+    this.mask = (1 << shift) - 1;
+    this.records = new ImageRecords(shift);
     this.floats = FloatVectors.create(dims, params.offHeapFloats());
     this.scratch = ThreadLocal.withInitial(() -> new Scratch(dims));
     this.chosen = new int[m0 + 1];
@@ -128,11 +132,11 @@ final class HnswGraph implements AutoCloseable {
     int node = size;
     ensureCapacity(node + 1);
     size++;
-    scales[node] = Int8Codes.quantize(vector, codes.get(node >>> CHUNK_SHIFT), (node & MASK) * dims);
+    scales[node >>> shift][node & mask] = Int8Codes.quantize(vector, codes[node >>> shift], (node & mask) * dims);
     floats.set(node, vector);
     records.add(node, image, IdKey.of(image.imageId()).utf8());
     int level = levelOf(image.imageId());
-    if (level > 0) upperLinks[node] = new int[level * (m + 1)];
+    if (level > 0) upperLinks.put(node, new int[level * (m + 1)]);
     if (entry < 0) {
       entry = node;
       topLevel = level;
@@ -169,9 +173,9 @@ final class HnswGraph implements AutoCloseable {
 
   private void link(int node, int level, int keepBeam) {
     Scratch s = scratch.get();
-    byte[] q = codes.get(node >>> CHUNK_SHIFT);
-    int qo = (node & MASK) * dims;
-    float qs = scales[node];
+    byte[] q = codes[node >>> shift];
+    int qo = (node & mask) * dims;
+    float qs = scale(node);
     int cur = entry;
     float curScore = approx(q, qo, qs, cur);
     for (int l = topLevel; l > level; l--) {
@@ -225,9 +229,9 @@ final class HnswGraph implements AutoCloseable {
       links[offset] = count + 1;
       return;
     }
-    byte[] q = codes.get(from >>> CHUNK_SHIFT);
-    int qo = (from & MASK) * dims;
-    float qs = scales[from];
+    byte[] q = codes[from >>> shift];
+    int qo = (from & mask) * dims;
+    float qs = scale(from);
     int n = 0;
     for (int i = 0; i < count; i++) n = insertBestFirst(backNodes, backScores, n, links[offset + 1 + i], approx(q, qo, qs, links[offset + 1 + i]));
     n = insertBestFirst(backNodes, backScores, n, to, approx(q, qo, qs, to));
@@ -254,9 +258,9 @@ final class HnswGraph implements AutoCloseable {
   /** Index of the worst candidate closer to a better candidate than to the node; else the worst. */
   private int worstNonDiverse(int[] nodes, float[] scores, int n) {
     for (int i = n - 1; i > 0; i--) {
-      byte[] c = codes.get(nodes[i] >>> CHUNK_SHIFT);
-      int co = (nodes[i] & MASK) * dims;
-      float cs = scales[nodes[i]];
+      byte[] c = codes[nodes[i] >>> shift];
+      int co = (nodes[i] & mask) * dims;
+      float cs = scale(nodes[i]);
       for (int j = 0; j < i; j++) {
         if (approx(c, co, cs, nodes[j]) > scores[i]) return i;
       }
@@ -273,11 +277,11 @@ final class HnswGraph implements AutoCloseable {
     int count = 0;
     for (int i = 0; i < n && count < max; i++) {
       int candidate = nodes[i];
-      byte[] c = codes.get(candidate >>> CHUNK_SHIFT);
-      int co = (candidate & MASK) * dims;
+      byte[] c = codes[candidate >>> shift];
+      int co = (candidate & mask) * dims;
       boolean diverse = true;
       for (int j = 0; j < count && diverse; j++) {
-        diverse = approx(c, co, scales[candidate], out[j]) <= scores[i];
+        diverse = approx(c, co, scale(candidate), out[j]) <= scores[i];
       }
       if (diverse) out[count++] = candidate;
     }
@@ -451,7 +455,11 @@ final class HnswGraph implements AutoCloseable {
   }
 
   private float approx(byte[] q, int qo, float qs, int node) {
-    return VectorMath.dotInt8(q, qo, codes.get(node >>> CHUNK_SHIFT), (node & MASK) * dims, dims) * (qs * scales[node]);
+    return VectorMath.dotInt8(q, qo, codes[node >>> shift], (node & mask) * dims, dims) * (qs * scale(node));
+  }
+
+  private float scale(int node) {
+    return scales[node >>> shift][node & mask];
   }
 
   // ---------------------------------------------------------------- snapshots
@@ -464,14 +472,14 @@ final class HnswGraph implements AutoCloseable {
     long[] deletedBits = deleted.toLongArray();
     out.writeInt(deletedBits.length);
     for (long bits : deletedBits) out.writeLong(bits);
-    io.writeFloats(out, scales, 0, size);
-    for (int chunk = 0; chunk * CHUNK < size; chunk++) {
-      int nodes = Math.min(CHUNK, size - chunk * CHUNK);
-      out.write(codes.get(chunk), 0, nodes * dims);
-      io.writeInts(out, bottomLinks.get(chunk), 0, nodes * (m0 + 1));
+    // The same bytes whatever the chunk size: scales, then codes and links of nodes in order.
+    for (int chunk = 0; chunk < Chunking.chunksFor(size, shift); chunk++) io.writeFloats(out, scales[chunk], 0, nodesIn(chunk));
+    for (int chunk = 0; chunk < Chunking.chunksFor(size, shift); chunk++) {
+      out.write(codes[chunk], 0, nodesIn(chunk) * dims);
+      io.writeInts(out, bottomLinks[chunk], 0, nodesIn(chunk) * (m0 + 1));
     }
     for (int node = 0; node < size; node++) {
-      int[] upper = upperLinks[node];
+      int[] upper = upperLinks.get(node);
       out.writeShort(upper == null ? 0 : upper.length);
       if (upper != null) io.writeInts(out, upper, 0, upper.length);
       boolean live = !deleted.get(node);
@@ -496,18 +504,18 @@ final class HnswGraph implements AutoCloseable {
     for (int i = 0; i < deletedBits.length; i++) deletedBits[i] = in.readLong();
     g.deleted.or(BitSet.valueOf(deletedBits));
     g.deletedCount = g.deleted.cardinality();
-    io.readFloats(in, g.scales, 0, size);
-    for (int chunk = 0; chunk * CHUNK < size; chunk++) {
-      int nodes = Math.min(CHUNK, size - chunk * CHUNK);
-      in.readFully(g.codes.get(chunk), 0, nodes * dims);
-      io.readInts(in, g.bottomLinks.get(chunk), 0, nodes * (g.m0 + 1));
+    for (int chunk = 0; chunk < Chunking.chunksFor(size, g.shift); chunk++) io.readFloats(in, g.scales[chunk], 0, g.nodesIn(chunk));
+    for (int chunk = 0; chunk < Chunking.chunksFor(size, g.shift); chunk++) {
+      in.readFully(g.codes[chunk], 0, g.nodesIn(chunk) * dims);
+      io.readInts(in, g.bottomLinks[chunk], 0, g.nodesIn(chunk) * (g.m0 + 1));
     }
     float[] vector = new float[dims];
     for (int node = 0; node < size; node++) {
       int upper = in.readShort();
       if (upper > 0) {
-        g.upperLinks[node] = new int[upper];
-        io.readInts(in, g.upperLinks[node], 0, upper);
+        int[] links = new int[upper];
+        io.readInts(in, links, 0, upper);
+        g.upperLinks.put(node, links);
       }
       if (in.readBoolean()) {
         IndexedImage image = images.apply(in.readUTF());
@@ -529,7 +537,8 @@ final class HnswGraph implements AutoCloseable {
     boolean valid = size == 0 ? entry == -1 : entry >= 0 && entry < size && topLevel == levelsOf(entry);
     for (int node = 0; node < size && valid; node++) {
       int levels = levelsOf(node);
-      valid = upperLinks[node] == null || upperLinks[node].length == levels * (m + 1);
+      int[] upper = upperLinks.get(node);
+      valid = upper == null || upper.length == levels * (m + 1);
       for (int level = 0; level <= levels && valid; level++) {
         int[] links = linkArray(node, level);
         int offset = linkOffset(node, level);
@@ -547,28 +556,35 @@ final class HnswGraph implements AutoCloseable {
   // ---------------------------------------------------------------- layout
 
   private int levelsOf(int node) {
-    return upperLinks[node] == null ? 0 : upperLinks[node].length / (m + 1);
+    int[] upper = upperLinks.get(node);
+    return upper == null ? 0 : upper.length / (m + 1);
   }
 
   private int[] linkArray(int node, int level) {
-    return level == 0 ? bottomLinks.get(node >>> CHUNK_SHIFT) : upperLinks[node];
+    return level == 0 ? bottomLinks[node >>> shift] : upperLinks.get(node);
   }
 
   private int linkOffset(int node, int level) {
-    return level == 0 ? (node & MASK) * (m0 + 1) : (level - 1) * (m + 1);
+    return level == 0 ? (node & mask) * (m0 + 1) : (level - 1) * (m + 1);
   }
 
   private void ensureCapacity(int nodes) {
-    while (codes.size() * CHUNK < nodes) {
-      codes.add(new byte[CHUNK * dims]);
-      bottomLinks.add(new int[CHUNK * (m0 + 1)]);
+    int needed = Chunking.chunksFor(nodes, shift);
+    if (needed <= chunks) return;
+    codes = Chunking.withRoom(codes, needed);
+    bottomLinks = Chunking.withRoom(bottomLinks, needed);
+    scales = Chunking.withRoom(scales, needed);
+    for (; chunks < needed; chunks++) {
+      codes[chunks] = new byte[(1 << shift) * dims];
+      bottomLinks[chunks] = new int[(1 << shift) * (m0 + 1)];
+      scales[chunks] = new float[1 << shift];
     }
-    if (scales.length < nodes) {
-      int capacity = Math.max(nodes, scales.length * 2);
-      scales = Arrays.copyOf(scales, capacity);
-      upperLinks = Arrays.copyOf(upperLinks, capacity);
-      records.ensureCapacity(capacity);
-    }
+    records.ensureCapacity(chunks << shift);
+  }
+
+  /** Nodes in use in a chunk. */
+  private int nodesIn(int chunk) {
+    return Math.min(1 << shift, size - (chunk << shift));
   }
 
   /**
@@ -592,9 +608,10 @@ final class HnswGraph implements AutoCloseable {
 
   /** Heap taken by codes, links and scales (not metadata), for the benchmarks. */
   long structureBytes() {
-    long bytes = (long) codes.size() * CHUNK * dims + (long) bottomLinks.size() * CHUNK * (m0 + 1) * Integer.BYTES;
-    bytes += (long) scales.length * Float.BYTES;
-    for (int i = 0; i < size; i++) if (upperLinks[i] != null) bytes += 16 + (long) upperLinks[i].length * Integer.BYTES;
+    long bytes = ((long) chunks << shift) * (dims + (long) (m0 + 1) * Integer.BYTES + Float.BYTES);
+    // The map's key and value arrays (at most 3/4 full) and its arrays of links.
+    bytes += (long) (upperLinks.size() * 4 / 3) * (Integer.BYTES + 4);
+    for (int[] upper : upperLinks.values()) bytes += 16 + (long) upper.length * Integer.BYTES;
     return bytes + floats.heapBytes();
   }
 

@@ -29,29 +29,41 @@ final class ImageRecords {
   /** Records longer than this (absurd ids or hashes) get an array of their own. */
   private static final int LARGE = 4096;
   private static final float MAX_LOAD = 0.75f;
+  private static final int PAGE_SHIFT = 16; // the id table in pages of 64 Ki slots (256 KB, see Chunking)
+  private static final int PAGE = 1 << PAGE_SHIFT;
 
   private final List<byte[]> chunks = new ArrayList<>();
   private int chunkUsed = CHUNK; // the last chunk is full: the first record starts a new one
-  // Per slot: the record's arena offset (chunk << 16 | position), or -1 for a large record.
-  private int[] recordAt;
-  private float[] floors;
+  // Per slot, in chunks of 2^shift: the record's arena offset (chunk << 16 | position), or -1
+  // for a large record; the admission floor.
+  private final int shift;
+  private final int mask;
+  private int chunksAllocated;
+  private int[][] recordAt = new int[0][];
+  private float[][] floors = new float[0][];
   private final Int2ObjectOpenHashMap<byte[]> large = new Int2ObjectOpenHashMap<>();
   private final Int2ObjectOpenHashMap<Metadata> metadata = new Int2ObjectOpenHashMap<>();
-  // Live slots + 1 (0: empty), linear probing from the id's hash.
-  private int[] table = new int[16];
+  // Live slots + 1 (0: empty), linear probing from the id's hash; a power of two in size.
+  private int[][] table = {new int[16]};
+  private int tableSize = 16;
   private int live;
 
   private record Metadata(List<String> tags, Map<String, String> attributes) {}
 
-  ImageRecords(int capacity) {
-    recordAt = new int[capacity];
-    floors = new float[capacity];
+  /** @param shift log2 of the slots per column chunk (the graph's) */
+  ImageRecords(int shift) {
+    this.shift = shift;
+    this.mask = (1 << shift) - 1;
   }
 
-  void ensureCapacity(int capacity) {
-    if (recordAt.length >= capacity) return;
-    recordAt = Arrays.copyOf(recordAt, capacity);
-    floors = Arrays.copyOf(floors, capacity);
+  void ensureCapacity(int slots) {
+    int chunks = Chunking.chunksFor(slots, shift);
+    recordAt = Chunking.withRoom(recordAt, chunks);
+    floors = Chunking.withRoom(floors, chunks);
+    for (; chunksAllocated < chunks; chunksAllocated++) {
+      recordAt[chunksAllocated] = new int[1 << shift];
+      floors[chunksAllocated] = new float[1 << shift];
+    }
   }
 
   // ---------------------------------------------------------------- writes
@@ -66,9 +78,9 @@ final class ImageRecords {
     record.varlong(zigzag(image.uploadedAt()));
     record.varlong(zigzag(image.version()));
     store(slot, record.toArray());
-    floors[slot] = image.admissionFloor();
+    floors[slot >>> shift][slot & mask] = image.admissionFloor();
     if (!image.tags().isEmpty() || !image.attributes().isEmpty()) metadata.put(slot, new Metadata(image.tags(), image.attributes()));
-    if ((live + 1) > table.length * MAX_LOAD) rehash(table.length * 2);
+    if ((live + 1) > tableSize * MAX_LOAD) rehash(tableSize * 2);
     insert(slot, hashOf(id, 0, id.length));
     live++;
   }
@@ -77,7 +89,7 @@ final class ImageRecords {
   int remove(IdKey key) {
     int at = find(key);
     if (at < 0) return -1;
-    int slot = table[at] - 1;
+    int slot = entry(at) - 1;
     deleteAt(at);
     metadata.remove(slot);
     large.remove(slot);
@@ -88,7 +100,7 @@ final class ImageRecords {
   private void store(int slot, byte[] record) {
     if (record.length > LARGE) {
       large.put(slot, record);
-      recordAt[slot] = -1;
+      recordAt[slot >>> shift][slot & mask] = -1;
       return;
     }
     if (chunkUsed + record.length > CHUNK) {
@@ -97,7 +109,7 @@ final class ImageRecords {
     }
     int chunk = chunks.size() - 1;
     System.arraycopy(record, 0, chunks.get(chunk), chunkUsed, record.length);
-    recordAt[slot] = chunk << CHUNK_SHIFT | chunkUsed;
+    recordAt[slot >>> shift][slot & mask] = chunk << CHUNK_SHIFT | chunkUsed;
     chunkUsed += record.length;
   }
 
@@ -110,15 +122,15 @@ final class ImageRecords {
   /** The id's live slot, or -1. */
   int slotOf(IdKey key) {
     int at = find(key);
-    return at < 0 ? -1 : table[at] - 1;
+    return at < 0 ? -1 : entry(at) - 1;
   }
 
   float floor(int slot) {
-    return floors[slot];
+    return floors[slot >>> shift][slot & mask];
   }
 
   void floor(int slot, float floor) {
-    floors[slot] = floor;
+    floors[slot >>> shift][slot & mask] = floor;
   }
 
   String id(int slot) {
@@ -137,59 +149,71 @@ final class ImageRecords {
     Metadata extra = metadata.get(slot);
     IndexedImage image = new IndexedImage(id, tenant, uploadedAt, version, hash,
         extra == null ? List.of() : extra.tags(), extra == null ? Map.of() : extra.attributes());
-    image.admissionFloor(floors[slot]);
+    image.admissionFloor(floor(slot));
     return image;
   }
 
   /** Heap held here, for the benchmarks. */
   long heapBytes() {
-    long bytes = (long) chunks.size() * CHUNK + (long) recordAt.length * Integer.BYTES + (long) floors.length * Float.BYTES;
+    long bytes = (long) chunks.size() * CHUNK + ((long) chunksAllocated << shift) * (Integer.BYTES + Float.BYTES);
     for (byte[] record : large.values()) bytes += 16 + record.length;
-    return bytes + (long) table.length * Integer.BYTES;
+    return bytes + (long) tableSize * Integer.BYTES;
   }
 
   private RecordReader reader(int slot) {
-    int at = recordAt[slot];
+    int at = recordAt[slot >>> shift][slot & mask];
     return at < 0 ? new RecordReader(large.get(slot), 0) : new RecordReader(chunks.get(at >>> CHUNK_SHIFT), at & CHUNK_MASK);
   }
 
   // ---------------------------------------------------------------- the id table
 
+  private int entry(int at) {
+    return table[at >>> PAGE_SHIFT][at & (PAGE - 1)];
+  }
+
+  private void entry(int at, int value) {
+    table[at >>> PAGE_SHIFT][at & (PAGE - 1)] = value;
+  }
+
   private int find(IdKey key) {
-    int mask = table.length - 1;
-    for (int at = key.hash() & mask; table[at] != 0; at = (at + 1) & mask) {
-      if (reader(table[at] - 1).idEquals(key.utf8())) return at;
+    int tableMask = tableSize - 1;
+    for (int at = key.hash() & tableMask; entry(at) != 0; at = (at + 1) & tableMask) {
+      if (reader(entry(at) - 1).idEquals(key.utf8())) return at;
     }
     return -1;
   }
 
   private void insert(int slot, int hash) {
-    int mask = table.length - 1;
-    int at = hash & mask;
-    while (table[at] != 0) at = (at + 1) & mask;
-    table[at] = slot + 1;
+    int tableMask = tableSize - 1;
+    int at = hash & tableMask;
+    while (entry(at) != 0) at = (at + 1) & tableMask;
+    entry(at, slot + 1);
   }
 
   /** Linear probing's deletion: shifts later members of the run back so that none is cut off. */
   private void deleteAt(int at) {
-    int mask = table.length - 1;
+    int tableMask = tableSize - 1;
     int hole = at;
-    for (int next = (hole + 1) & mask; table[next] != 0; next = (next + 1) & mask) {
-      int home = idHash(table[next] - 1) & mask;
+    for (int next = (hole + 1) & tableMask; entry(next) != 0; next = (next + 1) & tableMask) {
+      int home = idHash(entry(next) - 1) & tableMask;
       // Move it into the hole unless its home lies cyclically in (hole, next].
       boolean homeAfterHole = hole <= next ? (home > hole && home <= next) : (home > hole || home <= next);
       if (!homeAfterHole) {
-        table[hole] = table[next];
+        entry(hole, entry(next));
         hole = next;
       }
     }
-    table[hole] = 0;
+    entry(hole, 0);
   }
 
   private void rehash(int capacity) {
-    int[] old = table;
-    table = new int[capacity];
-    for (int entry : old) if (entry != 0) insert(entry - 1, idHash(entry - 1));
+    int[][] old = table;
+    table = new int[Math.max(1, capacity >>> PAGE_SHIFT)][];
+    for (int page = 0; page < table.length; page++) table[page] = new int[Math.min(capacity, PAGE)];
+    tableSize = capacity;
+    for (int[] page : old) {
+      for (int entry : page) if (entry != 0) insert(entry - 1, idHash(entry - 1));
+    }
   }
 
   private int idHash(int slot) {

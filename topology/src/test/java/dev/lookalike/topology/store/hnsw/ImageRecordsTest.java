@@ -15,7 +15,7 @@ class ImageRecordsTest {
 
   @Test
   void imagesComeBackAsTheyWentInWhateverTheirIdsAndValues() {
-    ImageRecords records = new ImageRecords(4);
+    ImageRecords records = new ImageRecords(2);
     List<IndexedImage> images = List.of(
         image("plain", 1_763_000_000_000L, 42, "a".repeat(64)),
         image("ünïcødé/路径/🙂", -5, 0, null),
@@ -41,7 +41,7 @@ class ImageRecordsTest {
   @Test
   void lookupsAgreeWithAMapThroughRandomAddsAndRemoves() {
     SplittableRandom random = new SplittableRandom(7);
-    ImageRecords records = new ImageRecords(16);
+    ImageRecords records = new ImageRecords(4);
     Map<String, Integer> expected = new HashMap<>();
     int nextSlot = 0;
     for (int step = 0; step < 200_000; step++) {
