@@ -28,6 +28,8 @@ final class HnswGraph implements AutoCloseable {
   /** Quantized scores may be off by this much; a threshold search widens within it. */
   static final float QUANTIZATION_MARGIN = 0.02f;
   private static final int MAX_LEVEL = 15;
+  /** Nodes per block of codes and links in snapshot files (a multiple of every chunk size). */
+  static final int FILE_BLOCK = 4096;
 
   private final int dims;
   private final String tenant;
@@ -69,13 +71,18 @@ final class HnswGraph implements AutoCloseable {
   private long reusedBeams;
 
   HnswGraph(String tenant, int dims, HnswParams params) {
+    this(tenant, dims, params, Chunking.shiftFor(Math.max(dims, (2 * params.m() + 1) * Integer.BYTES)));
+  }
+
+  /** @param shift log2 of the nodes per chunk (tests vary it; the file layout must not change) */
+  HnswGraph(String tenant, int dims, HnswParams params, int shift) {
     this.tenant = tenant;
     this.dims = dims;
     this.m = params.m();
     this.m0 = 2 * params.m();
     this.efConstruction = params.efConstruction();
     this.levelFactor = 1 / Math.log(m);
-    this.shift = Chunking.shiftFor(Math.max(dims, (m0 + 1) * Integer.BYTES));
+    this.shift = shift;
     this.mask = (1 << shift) - 1;
     this.records = new ImageRecords(shift);
     this.floats = FloatVectors.create(dims, params.offHeapFloats());
@@ -144,7 +151,7 @@ final class HnswGraph implements AutoCloseable {
     }
     link(node, level, keepBeam);
     if (keepBeam > 0) {
-      beamVector = vector;
+      beamVector = vector.clone(); // the caller may reuse its array
       beamAtWrite = writes;
     }
     if (level > topLevel) {
@@ -472,11 +479,15 @@ final class HnswGraph implements AutoCloseable {
     long[] deletedBits = deleted.toLongArray();
     out.writeInt(deletedBits.length);
     for (long bits : deletedBits) out.writeLong(bits);
-    // The same bytes whatever the chunk size: scales, then codes and links of nodes in order.
+    // The file's layout does not depend on the chunk size: all scales, then the codes and the
+    // links of each block of FILE_BLOCK nodes (the chunk size of the first snapshots).
     for (int chunk = 0; chunk < Chunking.chunksFor(size, shift); chunk++) io.writeFloats(out, scales[chunk], 0, nodesIn(chunk));
-    for (int chunk = 0; chunk < Chunking.chunksFor(size, shift); chunk++) {
-      out.write(codes[chunk], 0, nodesIn(chunk) * dims);
-      io.writeInts(out, bottomLinks[chunk], 0, nodesIn(chunk) * (m0 + 1));
+    for (int start = 0; start < size; start += FILE_BLOCK) {
+      int end = Math.min(size, start + FILE_BLOCK);
+      for (int chunk = start >>> shift; chunk < Chunking.chunksFor(end, shift); chunk++) out.write(codes[chunk], 0, nodesIn(chunk) * dims);
+      for (int chunk = start >>> shift; chunk < Chunking.chunksFor(end, shift); chunk++) {
+        io.writeInts(out, bottomLinks[chunk], 0, nodesIn(chunk) * (m0 + 1));
+      }
     }
     for (int node = 0; node < size; node++) {
       int[] upper = upperLinks.get(node);
@@ -505,9 +516,14 @@ final class HnswGraph implements AutoCloseable {
     g.deleted.or(BitSet.valueOf(deletedBits));
     g.deletedCount = g.deleted.cardinality();
     for (int chunk = 0; chunk < Chunking.chunksFor(size, g.shift); chunk++) io.readFloats(in, g.scales[chunk], 0, g.nodesIn(chunk));
-    for (int chunk = 0; chunk < Chunking.chunksFor(size, g.shift); chunk++) {
-      in.readFully(g.codes[chunk], 0, g.nodesIn(chunk) * dims);
-      io.readInts(in, g.bottomLinks[chunk], 0, g.nodesIn(chunk) * (g.m0 + 1));
+    for (int start = 0; start < size; start += FILE_BLOCK) {
+      int end = Math.min(size, start + FILE_BLOCK);
+      for (int chunk = start >>> g.shift; chunk < Chunking.chunksFor(end, g.shift); chunk++) {
+        in.readFully(g.codes[chunk], 0, g.nodesIn(chunk) * dims);
+      }
+      for (int chunk = start >>> g.shift; chunk < Chunking.chunksFor(end, g.shift); chunk++) {
+        io.readInts(in, g.bottomLinks[chunk], 0, g.nodesIn(chunk) * (g.m0 + 1));
+      }
     }
     float[] vector = new float[dims];
     for (int node = 0; node < size; node++) {

@@ -1,0 +1,69 @@
+package dev.lookalike.topology.store.hnsw;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lookalike.topology.store.IndexedImage;
+import dev.lookalike.topology.store.KnnRequest;
+import dev.lookalike.topology.store.ScoredImage;
+import dev.lookalike.topology.store.SearchFilter;
+import dev.lookalike.topology.store.TopKCollector;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Snapshot files outlive the code that wrote them: their layout must not depend on how the graph
+ * chunks its arrays in memory (a snapshot of the first, 4096-node chunks must still load).
+ */
+class HnswGraphSnapshotTest {
+
+  private static final int DIMS = 96;
+  private static final HnswParams PARAMS = HnswParams.DEFAULTS.withExactBelow(0);
+
+  @Test
+  void theFileIsTheSameWhateverTheChunkSizeAndLoadsIntoAnyChunkSize() throws IOException {
+    HnswGraph small = new HnswGraph("t", DIMS, PARAMS, 4); // 16 nodes per chunk
+    HnswGraph large = new HnswGraph("t", DIMS, PARAMS, 12); // 4096, as the first snapshots
+    ClusteredVectors data = new ClusteredVectors(5, DIMS, 40, 0.9);
+    for (int i = 0; i < 5_000; i++) { // more than one file block
+      float[] v = data.next();
+      small.add(image(i), v);
+      large.add(image(i), v);
+    }
+    small.remove(ImageRecords.IdKey.of("img-17"));
+    large.remove(ImageRecords.IdKey.of("img-17"));
+    byte[] fromSmall = write(small);
+    assertThat(fromSmall).isEqualTo(write(large));
+
+    HnswGraph loaded = HnswGraph.read(new DataInputStream(new ByteArrayInputStream(fromSmall)), new SnapshotIO(), "t", DIMS, PARAMS,
+        id -> image(Integer.parseInt(id.substring(4))));
+    assertThat(write(loaded)).isEqualTo(fromSmall);
+    for (int q = 0; q < 20; q++) {
+      float[] query = data.next();
+      assertThat(top(loaded, query)).isEqualTo(top(small, query));
+    }
+  }
+
+  private static byte[] write(HnswGraph graph) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      graph.write(out, new SnapshotIO());
+    }
+    return bytes.toByteArray();
+  }
+
+  private static List<ScoredImage> top(HnswGraph graph, float[] query) {
+    TopKCollector top = new TopKCollector(10, -1f);
+    graph.search(query, SearchFilter.tenant("t"), KnnRequest.topK(10), top, 64, 0);
+    return top.results();
+  }
+
+  private static IndexedImage image(int i) {
+    return new IndexedImage("img-" + i, "t", i, 1, "h", List.of(), Map.of());
+  }
+}
