@@ -378,7 +378,7 @@ final class HnswGraph implements AutoCloseable {
     return true;
   }
 
-  /** How many searches used an add's kept beam instead of walking (tests, metrics). */
+  /** How many searches used an add's kept beam instead of walking (for tests; concurrent readers may undercount). */
   long reusedBeams() {
     return reusedBeams;
   }

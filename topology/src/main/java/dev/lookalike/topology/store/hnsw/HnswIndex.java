@@ -91,44 +91,38 @@ public final class HnswIndex implements VectorIndex {
 
   @Override
   public IndexedImage image(String imageId) {
-    IdKey id = IdKey.of(imageId);
-    for (HnswGraph graph : graphs.values()) {
-      int slot = graph.slotOf(id);
-      if (slot >= 0) return graph.image(slot);
-    }
-    return null;
+    Located at = locate(imageId);
+    return at == null ? null : at.graph().image(at.slot());
   }
 
   @Override
   public float[] vector(String imageId) {
-    IdKey id = IdKey.of(imageId);
-    for (HnswGraph graph : graphs.values()) {
-      int slot = graph.slotOf(id);
-      if (slot >= 0) return graph.vector(slot);
-    }
-    return null;
+    Located at = locate(imageId);
+    return at == null ? null : at.graph().vector(at.slot());
   }
 
   @Override
   public float admissionFloor(String imageId) {
-    IdKey id = IdKey.of(imageId);
-    for (HnswGraph graph : graphs.values()) {
-      int slot = graph.slotOf(id);
-      if (slot >= 0) return graph.admissionFloor(slot);
-    }
-    return Float.NaN;
+    Located at = locate(imageId);
+    return at == null ? Float.NaN : at.graph().admissionFloor(at.slot());
   }
 
   @Override
   public void admissionFloor(String imageId, float floor) {
+    Located at = locate(imageId);
+    if (at != null) at.graph().admissionFloor(at.slot(), floor);
+  }
+
+  private record Located(HnswGraph graph, int slot) {}
+
+  /** The graph and slot of a live image, or null: each tenant's graph is asked in turn. */
+  private Located locate(String imageId) {
     IdKey id = IdKey.of(imageId);
     for (HnswGraph graph : graphs.values()) {
       int slot = graph.slotOf(id);
-      if (slot >= 0) {
-        graph.admissionFloor(slot, floor);
-        return;
-      }
+      if (slot >= 0) return new Located(graph, slot);
     }
+    return null;
   }
 
   @Override
