@@ -125,7 +125,7 @@ final class HnswGraph implements AutoCloseable {
 
   /** Adds an image whose id is not live in this graph. */
   void add(IndexedImage image, float[] vector) {
-    add(image, vector, 0);
+    add(image, IdKey.of(image.imageId()), vector, 0);
   }
 
   /**
@@ -134,14 +134,14 @@ final class HnswGraph implements AutoCloseable {
    * walk an insert makes to find its links is the walk that search would make: the upload's
    * duplicate search then costs a rescore, not a second walk.
    */
-  void add(IndexedImage image, float[] vector, int keepBeam) {
+  void add(IndexedImage image, IdKey id, float[] vector, int keepBeam) {
     writes++;
     int node = size;
     ensureCapacity(node + 1);
     size++;
     scales[node >>> shift][node & mask] = Int8Codes.quantize(vector, codes[node >>> shift], (node & mask) * dims);
     floats.set(node, vector);
-    records.add(node, image, IdKey.of(image.imageId()).utf8());
+    records.add(node, image, id.utf8());
     int level = levelOf(image.imageId());
     if (level > 0) upperLinks.put(node, new int[level * (m + 1)]);
     if (entry < 0) {

@@ -51,17 +51,21 @@ public final class HnswIndex implements VectorIndex {
     if (vector.length != dims) {
       throw new IllegalArgumentException("vector of " + vector.length + " dims in a " + dims + "-dim index");
     }
-    remove(image.imageId());
+    IdKey id = IdKey.of(image.imageId()); // encoded once for the remove and the add
+    remove(id);
     HnswGraph graph = graphs.computeIfAbsent(image.tenant(), t -> new HnswGraph(t, dims, params));
     // A tenant below exactBelow is scanned, not searched: nothing to keep.
     boolean keep = searchFollows && graph.live() + 1 >= params.exactBelow();
-    graph.add(image, vector, keep ? Math.max(params.efSearch(), params.efDuplicates()) : 0);
+    graph.add(image, id, vector, keep ? Math.max(params.efSearch(), params.efDuplicates()) : 0);
     size++;
   }
 
   @Override
   public boolean remove(String imageId) {
-    IdKey id = IdKey.of(imageId);
+    return remove(IdKey.of(imageId));
+  }
+
+  private boolean remove(IdKey id) {
     for (Map.Entry<String, HnswGraph> e : graphs.entrySet()) {
       HnswGraph graph = e.getValue();
       if (!graph.remove(id)) continue;

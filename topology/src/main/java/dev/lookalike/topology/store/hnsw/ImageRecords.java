@@ -2,16 +2,18 @@ package dev.lookalike.topology.store.hnsw;
 
 import dev.lookalike.topology.store.IndexedImage;
 import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.utils.ByteUtils;
 
 /**
  * What a graph keeps about its nodes besides codes and links, by slot, without an object per
  * image. Each image's id, content hash, upload time and version are packed into one byte record
- * (lengths and numbers as varints) in a chunked arena; admission floors sit in a float column;
+ * (lengths and numbers as Kafka's varints, {@link ByteUtils}) in a chunked arena; admission floors sit in a float column;
  * tags and attributes, which most images lack, in a side map; and an open-addressing table of
  * slots, probed by a hash of the id's bytes, finds a slot by id.
  *
@@ -70,14 +72,7 @@ final class ImageRecords {
 
   /** Records the image at a slot that is not in use; its id must not be live in this graph. */
   void add(int slot, IndexedImage image, byte[] id) {
-    byte[] hash = image.contentHash() == null ? null : image.contentHash().getBytes(StandardCharsets.UTF_8);
-    RecordWriter record = new RecordWriter(id.length + (hash == null ? 0 : hash.length) + 32);
-    record.bytes(id);
-    record.varint(hash == null ? 0 : hash.length + 1); // 0: no hash
-    if (hash != null) record.raw(hash);
-    record.varlong(zigzag(image.uploadedAt()));
-    record.varlong(zigzag(image.version()));
-    store(slot, record.toArray());
+    store(slot, record(image, id));
     floors[slot >>> shift][slot & mask] = image.admissionFloor();
     if (!image.tags().isEmpty() || !image.attributes().isEmpty()) metadata.put(slot, new Metadata(image.tags(), image.attributes()));
     if ((live + 1) > tableSize * MAX_LOAD) rehash(tableSize * 2);
@@ -95,6 +90,22 @@ final class ImageRecords {
     large.remove(slot);
     live--;
     return slot;
+  }
+
+  /** id length, id, hash length + 1 (0: no hash), hash, upload time, version. */
+  private static byte[] record(IndexedImage image, byte[] id) {
+    byte[] hash = image.contentHash() == null ? null : image.contentHash().getBytes(StandardCharsets.UTF_8);
+    int hashField = hash == null ? 0 : hash.length + 1;
+    ByteBuffer record = ByteBuffer.allocate(ByteUtils.sizeOfUnsignedVarint(id.length) + id.length
+        + ByteUtils.sizeOfUnsignedVarint(hashField) + (hash == null ? 0 : hash.length)
+        + ByteUtils.sizeOfVarlong(image.uploadedAt()) + ByteUtils.sizeOfVarlong(image.version()));
+    ByteUtils.writeUnsignedVarint(id.length, record);
+    record.put(id);
+    ByteUtils.writeUnsignedVarint(hashField, record);
+    if (hash != null) record.put(hash);
+    ByteUtils.writeVarlong(image.uploadedAt(), record);
+    ByteUtils.writeVarlong(image.version(), record);
+    return record.array();
   }
 
   private void store(int slot, byte[] record) {
@@ -134,18 +145,17 @@ final class ImageRecords {
   }
 
   String id(int slot) {
-    RecordReader r = reader(slot);
-    return r.string();
+    return string(reader(slot));
   }
 
   /** The image at a live slot, as searches hand it out (a new object each time). */
   IndexedImage image(int slot, String tenant) {
-    RecordReader r = reader(slot);
-    String id = r.string();
-    int hashLength = r.varint();
-    String hash = hashLength == 0 ? null : r.string(hashLength - 1);
-    long uploadedAt = unzigzag(r.varlong());
-    long version = unzigzag(r.varlong());
+    ByteBuffer r = reader(slot);
+    String id = string(r);
+    int hashField = ByteUtils.readUnsignedVarint(r);
+    String hash = hashField == 0 ? null : string(r, hashField - 1);
+    long uploadedAt = ByteUtils.readVarlong(r);
+    long version = ByteUtils.readVarlong(r);
     Metadata extra = metadata.get(slot);
     IndexedImage image = new IndexedImage(id, tenant, uploadedAt, version, hash,
         extra == null ? List.of() : extra.tags(), extra == null ? Map.of() : extra.attributes());
@@ -160,9 +170,25 @@ final class ImageRecords {
     return bytes + (long) tableSize * Integer.BYTES;
   }
 
-  private RecordReader reader(int slot) {
+  /** The slot's record, positioned at its start. */
+  private ByteBuffer reader(int slot) {
     int at = recordAt[slot >>> shift][slot & mask];
-    return at < 0 ? new RecordReader(large.get(slot), 0) : new RecordReader(chunks.get(at >>> CHUNK_SHIFT), at & CHUNK_MASK);
+    return at < 0 ? ByteBuffer.wrap(large.get(slot)) : ByteBuffer.wrap(chunks.get(at >>> CHUNK_SHIFT)).position(at & CHUNK_MASK);
+  }
+
+  private static String string(ByteBuffer r) {
+    return string(r, ByteUtils.readUnsignedVarint(r));
+  }
+
+  private static String string(ByteBuffer r, int length) {
+    String s = new String(r.array(), r.position(), length, StandardCharsets.UTF_8);
+    r.position(r.position() + length);
+    return s;
+  }
+
+  private static boolean idEquals(ByteBuffer r, byte[] id) {
+    int length = ByteUtils.readUnsignedVarint(r);
+    return length == id.length && Arrays.equals(r.array(), r.position(), r.position() + length, id, 0, id.length);
   }
 
   // ---------------------------------------------------------------- the id table
@@ -178,7 +204,7 @@ final class ImageRecords {
   private int find(IdKey key) {
     int tableMask = tableSize - 1;
     for (int at = key.hash() & tableMask; entry(at) != 0; at = (at + 1) & tableMask) {
-      if (reader(entry(at) - 1).idEquals(key.utf8())) return at;
+      if (idEquals(reader(entry(at) - 1), key.utf8())) return at;
     }
     return -1;
   }
@@ -217,9 +243,9 @@ final class ImageRecords {
   }
 
   private int idHash(int slot) {
-    RecordReader r = reader(slot);
-    int length = r.varint();
-    return hashOf(r.buffer, r.position, length);
+    ByteBuffer r = reader(slot);
+    int length = ByteUtils.readUnsignedVarint(r);
+    return hashOf(r.array(), r.position(), length);
   }
 
   static int hashOf(byte[] bytes, int from, int length) {
@@ -237,91 +263,6 @@ final class ImageRecords {
     static IdKey of(String id) {
       byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
       return new IdKey(utf8, hashOf(utf8, 0, utf8.length));
-    }
-  }
-
-  // ---------------------------------------------------------------- record encoding
-
-  private static long zigzag(long v) {
-    return (v << 1) ^ (v >> 63);
-  }
-
-  private static long unzigzag(long v) {
-    return (v >>> 1) ^ -(v & 1);
-  }
-
-  private static final class RecordWriter {
-    private byte[] buf;
-    private int size;
-
-    RecordWriter(int capacity) {
-      buf = new byte[capacity];
-    }
-
-    void bytes(byte[] b) {
-      varint(b.length);
-      raw(b);
-    }
-
-    void raw(byte[] b) {
-      if (size + b.length > buf.length) buf = Arrays.copyOf(buf, size + b.length + 32);
-      System.arraycopy(b, 0, buf, size, b.length);
-      size += b.length;
-    }
-
-    void varint(int v) {
-      varlong(v & 0xffffffffL);
-    }
-
-    void varlong(long v) {
-      if (size + 10 > buf.length) buf = Arrays.copyOf(buf, size + 32);
-      while ((v & ~0x7fL) != 0) {
-        buf[size++] = (byte) ((v & 0x7f) | 0x80);
-        v >>>= 7;
-      }
-      buf[size++] = (byte) v;
-    }
-
-    byte[] toArray() {
-      return Arrays.copyOf(buf, size);
-    }
-  }
-
-  private static final class RecordReader {
-    final byte[] buffer;
-    int position;
-
-    RecordReader(byte[] buffer, int position) {
-      this.buffer = buffer;
-      this.position = position;
-    }
-
-    int varint() {
-      return (int) varlong();
-    }
-
-    long varlong() {
-      long v = 0;
-      for (int shift = 0; ; shift += 7) {
-        byte b = buffer[position++];
-        v |= (long) (b & 0x7f) << shift;
-        if (b >= 0) return v;
-      }
-    }
-
-    String string() {
-      return string(varint());
-    }
-
-    String string(int length) {
-      String s = new String(buffer, position, length, StandardCharsets.UTF_8);
-      position += length;
-      return s;
-    }
-
-    boolean idEquals(byte[] id) {
-      int length = varint();
-      return length == id.length && Arrays.equals(buffer, position, position + length, id, 0, id.length);
     }
   }
 }
