@@ -36,7 +36,6 @@ final class HnswGraph implements AutoCloseable {
    * At 1M clustered 512-d vectors it cut the planted pairs a search missed from 11 to 1 of 3,000.
    */
   static final int UPPER_BEAM = 32;
-  private static final int LINK_BACK_DEPTH = Integer.getInteger("hnsw.repair", 2);
   /** Nodes per block of codes and links in snapshot files (a multiple of every chunk size). */
   static final int FILE_BLOCK = 4096;
 
