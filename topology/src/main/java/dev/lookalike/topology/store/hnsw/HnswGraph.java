@@ -198,28 +198,13 @@ final class HnswGraph implements AutoCloseable {
     byte[] q = codes[node >>> shift];
     int qo = (node & mask) * dims;
     float qs = scale(node);
-    int cur = entry;
-    float curScore = approx(q, qo, qs, cur);
-    int seeds = 0;
-    for (int l = topLevel; l > level; l--) {
-      if (l == 1) {
-        searchLayer(q, qo, qs, cur, curScore, UPPER_BEAM, 1, null, s);
-        seeds = s.drainBestFirst(); // 0 if every node it reached is deleted: start where it started
-        break;
-      }
-      cur = greedy(q, qo, qs, cur, l);
-      curScore = approx(q, qo, qs, cur);
-    }
-    if (seeds == 0) {
-      s.seed(cur, curScore);
-      seeds = 1;
-    }
+    int seeds = descend(q, qo, qs, level, true, s);
     for (int l = Math.min(level, topLevel); l >= 0; l--) {
       searchLayer(q, qo, qs, s.nodes, s.scores, seeds, l == 0 ? Math.max(efConstruction, keepBeam) : efConstruction, l, null, s);
       int found = s.drainBestFirst();
       if (l == 0 && keepBeam > 0) keepBeam(s, found, Math.max(efConstruction, keepBeam));
       if (found == 0) continue;
-      seeds = 1;
+      seeds = 1; // the layer below starts from this layer's best (s.nodes[0]), as in hnswlib
       int maxLinks = l == 0 ? m0 : m;
       int count = selectDiverse(s.nodes, s.scores, found, maxLinks, chosen);
       int[] links = linkArray(node, l);
@@ -338,7 +323,7 @@ final class HnswGraph implements AutoCloseable {
     int ef = Math.max(efSearch, request.k());
     while (true) {
       if (!reuseBeam(query, ef, filter, s)) {
-        int seeds = descend(s.query, qs, request.exhaustiveAbove() < Float.POSITIVE_INFINITY, s);
+        int seeds = descend(s.query, 0, qs, 0, request.exhaustiveAbove() < Float.POSITIVE_INFINITY, s);
         searchLayer(s.query, 0, qs, s.nodes, s.scores, seeds, ef, 0, filter, s);
       }
       boolean mayMissAbove = s.results.size() >= ef && s.results.topScore() >= request.exhaustiveAbove() - QUANTIZATION_MARGIN;
@@ -419,24 +404,25 @@ final class HnswGraph implements AutoCloseable {
   }
 
   /**
-   * Leaves the bottom layer's starting points in s.nodes/s.scores; returns how many. A search
-   * that must find everything above a threshold (the match stage's) searches layer 1 with
-   * {@link #UPPER_BEAM}, as inserts do; a plain top-k search descends greedily, like hnswlib:
-   * at small beams the layer-1 beam would double its cost (100k benchmark, ef=10: 7.9k QPS
-   * against 13.9k), and a top-k answer may be approximate.
+   * Descends from the entry point to the layer just above {@code toLevel} and leaves the
+   * starting points of that layer's search in s.nodes/s.scores; returns how many. Inserts and
+   * searches that must find everything above a threshold (the match stage's) search layer 1 with
+   * {@link #UPPER_BEAM} when they go below it; a plain top-k search descends greedily, like
+   * hnswlib: at small beams the layer-1 beam would double its cost (100k benchmark, ef=10: 7.9k
+   * QPS against 13.9k), and a top-k answer may be approximate.
    */
-  private int descend(byte[] q, float qs, boolean wide, Scratch s) {
+  private int descend(byte[] q, int qo, float qs, int toLevel, boolean wide, Scratch s) {
     int cur = entry;
-    for (int l = topLevel; l > 0; l--) {
+    for (int l = topLevel; l > toLevel; l--) {
       if (l == 1 && wide) {
-        searchLayer(q, 0, qs, cur, approx(q, 0, qs, cur), UPPER_BEAM, 1, null, s);
+        searchLayer(q, qo, qs, cur, approx(q, qo, qs, cur), UPPER_BEAM, 1, null, s);
         int seeds = s.drainBestFirst();
         if (seeds > 0) return seeds; // else every node it reached is deleted: start where it started
         break;
       }
-      cur = greedy(q, 0, qs, cur, l);
+      cur = greedy(q, qo, qs, cur, l);
     }
-    s.seed(cur, approx(q, 0, qs, cur));
+    s.seed(cur, approx(q, qo, qs, cur));
     return 1;
   }
 
