@@ -10,6 +10,7 @@ import dev.lookalike.topology.runtime.TopicProvisioner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractList;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -83,7 +84,7 @@ final class PhaseRunner {
         LoadDriver.progress("  %s: sent %,d events in %.2f s", appId, events.size(), (System.nanoTime() - sent[0]) / 1e9);
         long drainedAt = run.awaitDrained(timeout, appId);
         CpuMeter.Usage usage = cpu.stop();
-        Outcome outcome = outcome(scenario, events, sent, duplicates, config.commitIntervalMs());
+        Outcome outcome = outcome(scenario, events, sent, duplicates, config.commitIntervalMs(), run);
         long end = drainedAt < 0 ? System.nanoTime() : Math.max(drainedAt, outcome.lastPlantedSeen());
         long[] recs = recommendations == null ? new long[0] : latencies(events, sent, recommendations);
         return new PhaseResult("topology", events.size(), preload.count() + scenario.warmup().size(), (end - sent[0]) / 1e9,
@@ -167,7 +168,8 @@ final class PhaseRunner {
   /** The pairs found, and the latency of each planted one. */
   record Outcome(long[] latencies, int planted, int found, int unplanted, int exactExpected, int exactFound, long lastPlantedSeen) {}
 
-  private <V extends SpecificRecord> Outcome outcome(Scenario<V> scenario, List<LoadEvent<V>> events, long[] sent, OutputWatcher duplicates, long commitMs) {
+  private <V extends SpecificRecord> Outcome outcome(Scenario<V> scenario, List<LoadEvent<V>> events, long[] sent, OutputWatcher duplicates,
+                                                     long commitMs, TopologyRun run) {
     Set<String> planted = new HashSet<>();
     for (LoadEvent<V> e : events) if (e.duplicateOf() != null) planted.add(LoadEvent.pair(e.id(), e.duplicateOf()));
     Set<String> exact = scenario.exactPairs(events.size());
@@ -179,14 +181,19 @@ final class PhaseRunner {
     long[] latencies = new long[planted.size()];
     int found = 0;
     long last = 0;
+    List<LoadEvent<V>> missed = new ArrayList<>();
     for (int i = 0; i < events.size(); i++) {
       LoadEvent<V> e = events.get(i);
       if (e.duplicateOf() == null) continue;
       Long seen = duplicates.firstSeen(LoadEvent.pair(e.id(), e.duplicateOf()));
-      if (seen == null) continue;
+      if (seen == null) {
+        missed.add(e);
+        continue;
+      }
       latencies[found++] = seen - sent[i];
       last = Math.max(last, seen);
     }
+    if (!missed.isEmpty()) MissedPairs.trace(run.kafkaStreams(), LoadOptions.VECTOR, missed, 40);
     Set<String> measured = new HashSet<>();
     events.forEach(e -> measured.add(e.id()));
     Set<String> detected = new HashSet<>();

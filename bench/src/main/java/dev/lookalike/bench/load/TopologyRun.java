@@ -61,6 +61,11 @@ final class TopologyRun implements AutoCloseable {
     startToRunning = Duration.ofNanos(System.nanoTime() - t0);
   }
 
+  /** The running application, for interactive queries after a phase. */
+  org.apache.kafka.streams.KafkaStreams kafkaStreams() {
+    return streams.streams();
+  }
+
   Duration startToRunning() {
     return startToRunning;
   }
