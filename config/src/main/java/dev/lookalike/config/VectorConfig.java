@@ -103,7 +103,7 @@ public final class VectorConfig extends AbstractConfig {
           "hnsw: keep the float vectors (read only to rescore candidates) in memory-mapped temp files instead of the heap: "
               + "the heap then holds ~0.7 KB per 512-d vector instead of ~2.7 KB.")
       .define(INDEX_SNAPSHOT_INTERVAL_MS, Type.LONG, 300_000L, Importance.LOW,
-          "hnsw: how often each store saves its graph to its task directory (and always on close), so a restart loads it "
+          "hnsw: how often each store saves its graph beside its task directory (and always on close), so a restart loads it "
               + "instead of re-inserting every vector; the changelog is still replayed over it and decides. Negative: never.")
       .define(MODEL_PATH, Type.STRING, "", Importance.HIGH, "onnx: path of the .onnx image model.")
       .define(INPUT_NAME, Type.STRING, "", Importance.MEDIUM, "onnx: input tensor name (empty: the model's only input).")

@@ -18,6 +18,9 @@ import dev.lookalike.embedding.testing.TestImages;
 import dev.lookalike.registry.RestSchemaRegistryClient;
 import dev.lookalike.topology.runtime.LookalikeStreams;
 import dev.lookalike.topology.runtime.TopicProvisioner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -111,12 +114,64 @@ class EndToEndIntegrationTest {
     assertThat(restarted.pairs).containsExactlyInAnyOrderElementsOf(newPairs);
   }
 
+  /**
+   * After an unclean shutdown under exactly-once, Kafka Streams finds the stores of a task without
+   * a checkpoint and wipes its whole directory. The vector store's saved graph sits beside the
+   * task directory, so it survives that and the restart loads it instead of re-inserting every
+   * vector; the state still comes from the changelog (a new variant of an old image pairs).
+   */
+  @Test
+  void theSavedGraphSurvivesTheWipeAfterAnUncleanShutdown() throws IOException {
+    Workload workload = new Workload(30, 30, 7);
+    LookalikeConfig config = config("unclean", 1, 1, "", Map.of("vector.perceptual.index.exact.below", 0));
+    run(List.of(config), workload.uploads, false);
+    Path appDir = Path.of(config.stateDir(), config.applicationId());
+    Path snapshot = onlySnapshot(appDir);
+    byte[] saved = Files.readAllBytes(snapshot);
+    // After a crash the task's RocksDB stores were not closed, and under exactly-once Streams
+    // declares the task corrupted and wipes its directory. Stores with no committed offset in a
+    // non-empty task directory take the same path: remove the stores, leave a file; its
+    // disappearance shows that the wipe happened.
+    Path taskDir = appDir.resolve(snapshot.getParent().getFileName().toString());
+    Path rocksdb = taskDir.resolve("rocksdb");
+    assertThat(rocksdb).as("the task has persistent stores").isDirectory();
+    org.apache.kafka.common.utils.Utils.delete(rocksdb.toFile());
+    Path marker = Files.writeString(taskDir.resolve("left-by-the-crash"), "");
+
+    Workload.Upload late = new Workload.Upload(DriverHarness.inline("base-3-late", "acme",
+        TestImages.jpeg(TestImages.resize(TestImages.generate(7 + 3), 0.5), 30), 9_000_000), null);
+    List<Workload.Upload> withLate = new ArrayList<>(workload.uploads);
+    withLate.add(new Workload.Upload(late.event(), late.event().getSource().getData().array()));
+    Run restarted = run(List.of(config), List.of(withLate.get(withLate.size() - 1)), true, () -> {
+      assertThat(marker).as("the restart wiped the task directory").doesNotExist();
+      assertThat(snapshot).as("the saved graph survived the wipe").exists();
+      try {
+        assertThat(Files.readAllBytes(snapshot)).as("and was not rewritten yet").isEqualTo(saved);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    assertThat(restarted.pairs).contains(Workload.key("base-3-late", "base-3", dev.lookalike.avro.DuplicateKind.NEAR));
+  }
+
+  private static Path onlySnapshot(Path appDir) throws IOException {
+    try (var files = Files.walk(appDir)) {
+      List<Path> snapshots = files.filter(f -> f.getFileName().toString().endsWith(".snapshot")).toList();
+      assertThat(snapshots).as("one vector store, one partition: one saved graph").hasSize(1);
+      return snapshots.get(0);
+    }
+  }
+
   private LookalikeConfig config(String name, int partitions, int threads) {
     return config(name, partitions, threads, "");
   }
 
   /** One instance of the application {@code name}; instances differ only in their state directory. */
   private LookalikeConfig config(String name, int partitions, int threads, String instance) {
+    return config(name, partitions, threads, instance, Map.of());
+  }
+
+  private LookalikeConfig config(String name, int partitions, int threads, String instance, Map<String, Object> overrides) {
     Map<String, Object> values = new HashMap<>();
     values.put(LookalikeConfig.APPLICATION_ID, "e2e-" + name);
     values.put(LookalikeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
@@ -127,6 +182,7 @@ class EndToEndIntegrationTest {
     for (String role : List.of("uploaded", "embedded", "near-duplicates", "recommendations", "dead-letter")) {
       values.put("topic." + role, name + ".images." + role);
     }
+    values.putAll(overrides);
     return LookalikeConfig.of(values);
   }
 
@@ -139,6 +195,11 @@ class EndToEndIntegrationTest {
    * @param onlyNew read only what this run adds to the output topics
    */
   private Run run(List<LookalikeConfig> instances, List<Workload.Upload> uploads, boolean onlyNew) {
+    return run(instances, uploads, onlyNew, () -> {});
+  }
+
+  /** @param beforeClose checks made while the instances still run, after the outputs were read */
+  private Run run(List<LookalikeConfig> instances, List<Workload.Upload> uploads, boolean onlyNew, Runnable beforeClose) {
     LookalikeConfig config = instances.get(0);
     Topics topics = Topics.create(config, registry);
     List<LookalikeStreams> running = new ArrayList<>();
@@ -176,6 +237,7 @@ class EndToEndIntegrationTest {
         }
         return pairs.size() == before && !endOffsetsAhead(duplicates);
       });
+      beforeClose.run();
       return new Run(pairs, latest);
     } finally {
       running.forEach(LookalikeStreams::close);

@@ -15,7 +15,7 @@ import java.util.function.Function;
 import org.apache.kafka.common.utils.Bytes;
 
 /**
- * A vector store saved to its task directory: the entries, then the index as it is in memory.
+ * A vector store saved beside its task directory ({@link VectorStore#snapshotFile}): the entries, then the index as it is in memory.
  * Loading one replaces re-inserting every vector into the graph (minutes for a million) with a
  * read; the changelog is still replayed over it and decides (see {@link VectorStore}), so a
  * snapshot that is stale, or holds writes of an aborted transaction, is corrected, never trusted.
@@ -29,6 +29,7 @@ final class VectorSnapshot {
 
   /** Writes to a temporary file and renames it, so a crash mid-write leaves the old snapshot. */
   static void write(Path file, NavigableMap<Bytes, byte[]> entries, VectorIndex index) throws IOException {
+    Files.createDirectories(file.getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
       out.writeInt(MAGIC);
