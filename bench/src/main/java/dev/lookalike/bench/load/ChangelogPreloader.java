@@ -21,7 +21,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * Pre-stores vectors by writing the match stage's changelogs before the application starts, so
@@ -60,7 +59,7 @@ final class ChangelogPreloader {
         for (int a = 0; a < members.size(); a++) {
           long index = members.get(a);
           byte[] key = Preload.id(index).getBytes(StandardCharsets.UTF_8);
-          int partition = Utils.toPositive(Utils.murmur2(key)) % partitions; // the default partitioner's choice
+          int partition = SnapshotPreloader.partitionOf(Preload.id(index), partitions);
           byte[] entry = entries.serialize(vectors, preload.entry(index, memberVectors[a]));
           byte[] state = states.serialize(neighbors, state(preload, vector, members, memberVectors, a));
           producer.send(new ProducerRecord<>(vectors, partition, key, entry), (m, e) -> { if (e != null) failure.set(e); });

@@ -35,6 +35,11 @@ final class ClusteredVectors {
     for (int c = 0; c < clusters; c++) centres[c] = VectorMath.normalize(gaussian(rng(-1 - c), 1f));
   }
 
+  /** The generator's parameters, for cache keys. */
+  String describe() {
+    return String.format("dims=%d seed=%d clusters=%d spread=%s", dims, seed, clusters, spread);
+  }
+
   int dims() {
     return dims;
   }

@@ -19,7 +19,13 @@ final class LoadOptions {
 
   enum Mode { vectors, images, both }
 
-  enum PreloadHow { changelog, stream }
+  enum PreloadHow {
+    changelog, snapshot, stream;
+
+    boolean viaChangelog() {
+      return this != stream;
+    }
+  }
 
   @Option(names = "--mode", description = "vectors (a: precomputed ImageEmbedded), images (b: perceptual embedder on real images) or both. Default: ${DEFAULT-VALUE}")
   Mode mode = Mode.both;
@@ -34,7 +40,8 @@ final class LoadOptions {
   long preloaded = 10_000;
 
   @Option(names = "--preload", description = "changelog: write the stores' changelogs, then start (restore is measured); "
-      + "stream: produce them through the topology and wait (O(n^2) with exact scan). Default: ${DEFAULT-VALUE}")
+      + "snapshot: the same plus the vector store's saved graph for each task, as a restarted instance finds it "
+      + "(built once, then cached in bench/target/load-snapshots); stream: produce them through the topology and wait (O(n^2) with exact scan). Default: ${DEFAULT-VALUE}")
   PreloadHow preload = PreloadHow.changelog;
 
   @Option(names = "--warmup", description = "Events sent and drained before timing starts. Default: ${DEFAULT-VALUE}")

@@ -56,9 +56,12 @@ final class LoadReport {
         dev.lookalike.topology.store.VectorMath.describe(),
         o.overrides.isEmpty() ? "" : "; --set " + o.overrides));
     md.append(String.format("- Pre-stored vectors: %,d synthetic, clustered (%d per cluster), %s.%n",
-        o.preloaded, o.clusterSize, o.preload == LoadOptions.PreloadHow.changelog
-            ? "written to the vector and neighbour stores' changelogs before start (neighbour lists: exact top-k within the cluster)"
-            : "produced through the topology before timing"));
+        o.preloaded, o.clusterSize, switch (o.preload) {
+          case changelog -> "written to the vector and neighbour stores' changelogs before start (neighbour lists: exact top-k within the cluster)";
+          case snapshot -> "written to the vector and neighbour stores' changelogs before start (neighbour lists: exact top-k within the "
+              + "cluster), and the vector store's saved graph put where a restarted instance finds it";
+          case stream -> "produced through the topology before timing";
+        }));
     md.append(String.format("- Effective options: `%s`%n", o.summary()));
     md.append(String.format("- JVM arguments: `%s`%n%n", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())));
     md.append("| mode | stored vectors | events | throughput (events/s) | baseline (events/s) | ratio | paced at (events/s) "
@@ -103,9 +106,10 @@ final class LoadReport {
         rate(r.baseline()), r.baseline().cpu().processCores(), r.baseline().cpu().streamCores(), r.baseline().cpu().loadAverage(),
         r.baselinePaced() == null ? "" : String.format("; paced at %.0f events/s, upload to sink copy %s ms",
             r.baselinePaced().offeredRate(), r.baselinePaced().duplicateLatency().summary())));
-    if (o.preload == LoadOptions.PreloadHow.changelog) {
-      md.append(String.format("- Start → RUNNING: %.1f s restoring %,d pre-stored vectors (and their neighbour lists), %.1f s for the "
+    if (o.preload.viaChangelog()) {
+      md.append(String.format("- Start → RUNNING: %.1f s restoring %,d pre-stored vectors (and their neighbour lists)%s, %.1f s for the "
               + "stateless baseline; writing the changelogs took %.1f s.%n", s.startToRunning().toMillis() / 1e3, o.preloaded,
+          o.preload == LoadOptions.PreloadHow.snapshot ? " from the saved graph, confirmed record by record by the changelog" : "",
           r.baseline().startToRunning().toMillis() / 1e3, s.preload().toMillis() / 1e3));
     } else {
       md.append(String.format("- Start → RUNNING: %.1f s (empty stores), %.1f s for the stateless baseline; streaming the %,d "
@@ -137,7 +141,7 @@ final class LoadReport {
   private static String restore(PhaseResult topology, PhaseResult baseline, LoadOptions o) {
     if (o.preloaded == 0) return String.format(Locale.ROOT, "%.1f s (nothing stored)", topology.startToRunning().toMillis() / 1e3);
     return String.format(Locale.ROOT, "%.1f s (baseline %.1f s)%s", topology.startToRunning().toMillis() / 1e3,
-        baseline.startToRunning().toMillis() / 1e3, o.preload == LoadOptions.PreloadHow.changelog ? "" : ", pre-stored by streaming");
+        baseline.startToRunning().toMillis() / 1e3, o.preload.viaChangelog() ? "" : ", pre-stored by streaming");
   }
 
   /** Which index served the run: the setting, or its default. */

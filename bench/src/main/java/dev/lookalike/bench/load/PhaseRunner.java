@@ -61,12 +61,13 @@ final class PhaseRunner {
     String appId = "load-" + runId + "-" + scenario.name() + "-" + phase;
     LookalikeConfig config = config(appId);
     Preload preload = scenario.preload();
-    boolean viaChangelog = preload.count() > 0 && options.preload == LoadOptions.PreloadHow.changelog;
+    boolean viaChangelog = preload.count() > 0 && options.preload.viaChangelog();
     try (TopologyRun run = new TopologyRun(platform, config)) {
       // The driver's own serdes: Streams threads must not share serializer instances with it.
       Topics client = Topics.create(config, platform.registry);
       Topic<String, V> input = scenario.input(client);
       Duration preloadTime = viaChangelog ? preloadChangelogs(run, preload) : Duration.ZERO;
+      if (viaChangelog && options.preload == LoadOptions.PreloadHow.snapshot) placeSnapshots(run, scenario);
       try (OutputWatcher duplicates = watchPairs(config);
            OutputWatcher recommendations = rate > 0 ? OutputWatcher.start(platform.bootstrap(), config.topicNames().recommendations(), r -> r.key()) : null;
            EventSender sender = new EventSender(platform.bootstrap(), TopicProvisioner.maxMessageBytes(config))) {
@@ -104,6 +105,15 @@ final class PhaseRunner {
     LoadDriver.progress("  %s: wrote %,d changelog records (%,d MB) in %.1f s", appId, written.records(), written.bytes() >> 20,
         took.toMillis() / 1e3);
     return took;
+  }
+
+  /** Before start, after the changelogs: the vector store's saved graph for each task (cached; not timed). */
+  private void placeSnapshots(TopologyRun run, Scenario<?> scenario) {
+    String store = dev.lookalike.topology.Names.vectorStore(LoadOptions.VECTOR);
+    int built = SnapshotPreloader.place(run.config.vector(LoadOptions.VECTOR), run.partitions, scenario.preload(),
+        p -> run.taskDir(scenario, store, p));
+    LoadDriver.progress("  %s: vector store snapshots placed (%d of %d built now, the rest cached)", run.config.applicationId(), built,
+        run.partitions);
   }
 
   /** After start: every pre-stored image as an ImageEmbedded event, matched like any other. */

@@ -10,14 +10,15 @@ import java.util.Map;
 
 /**
  * The images already stored before a measurement starts: {@code count} synthetic clustered
- * vectors, all uploaded a day before the run (so every measured upload is the later image of
+ * vectors, all uploaded on 2026-01-01 (so every measured upload is the later image of
  * any pair). Produced either through the topology (as ImageEmbedded) or written straight into
  * the stores' changelogs ({@link ChangelogPreloader}).
  */
 record Preload(long count, ClusteredVectors vectors, String vectorName, String model) {
 
   static final String TENANT = "bench";
-  private static final long FIRST_UPLOADED_AT = System.currentTimeMillis() - 86_400_000L;
+  // Fixed, so that the stored entries, and a cached snapshot of them, are the same in every run.
+  private static final long FIRST_UPLOADED_AT = java.time.Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
 
   static String id(long index) {
     return String.format("p-%09d", index);

@@ -5,6 +5,7 @@ import dev.lookalike.embedding.image.DecodeLimits;
 import dev.lookalike.embedding.image.ImageDecoder;
 import dev.lookalike.embedding.image.ImageErrorCode;
 import dev.lookalike.embedding.image.ImageLoadException;
+import dev.lookalike.topology.LookalikeTopology;
 import dev.lookalike.topology.Topics;
 import dev.lookalike.topology.TopologyServices;
 import dev.lookalike.topology.metrics.TopologyMetrics;
@@ -12,6 +13,7 @@ import dev.lookalike.topology.runtime.LookalikeStreams;
 import dev.lookalike.topology.runtime.TopicProvisioner;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +25,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 
 /**
  * The production topology ({@code LookalikeTopology.build}) started by the production runtime
@@ -51,14 +55,30 @@ final class TopologyRun implements AutoCloseable {
   }
 
   void start(Scenario<?> scenario, Duration timeout) {
-    ImageDecoder decoder = new ImageDecoder(new DecodeLimits(config.imageMaxBytes(), config.imageMaxPixels()));
-    TopologyServices services = new TopologyServices(platform.registry, List.of(scenario.embedder()), decoder, url -> {
-      throw new ImageLoadException(ImageErrorCode.FETCH_FAILED, "the load driver sends inline images only");
-    }, Clock.systemUTC(), meters);
     long t0 = System.nanoTime();
-    streams = LookalikeStreams.start(config, topics, services, null);
+    streams = LookalikeStreams.start(config, topics, services(scenario), null);
     if (!streams.awaitRunning(timeout)) throw new IllegalStateException("Kafka Streams not RUNNING within " + timeout);
     startToRunning = Duration.ofNanos(System.nanoTime() - t0);
+  }
+
+  private TopologyServices services(Scenario<?> scenario) {
+    ImageDecoder decoder = new ImageDecoder(new DecodeLimits(config.imageMaxBytes(), config.imageMaxPixels()));
+    return new TopologyServices(platform.registry, List.of(scenario.embedder()), decoder, url -> {
+      throw new ImageLoadException(ImageErrorCode.FETCH_FAILED, "the load driver sends inline images only");
+    }, Clock.systemUTC(), meters);
+  }
+
+  /** The directory Kafka Streams gives the task that holds {@code store} for one partition. */
+  Path taskDir(Scenario<?> scenario, String store, int partition) {
+    Topology topology = LookalikeTopology.build(config, topics, services(scenario), partitions);
+    for (TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
+      for (TopologyDescription.Node node : sub.nodes()) {
+        if (node instanceof TopologyDescription.Processor p && p.stores().contains(store)) {
+          return Path.of(config.stateDir(), config.applicationId(), sub.id() + "_" + partition);
+        }
+      }
+    }
+    throw new IllegalArgumentException("no processor of the topology uses " + store);
   }
 
   /** The running application, for interactive queries after a phase. */
