@@ -19,7 +19,6 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.TreeMap;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serializer;
@@ -34,7 +33,7 @@ import org.apache.kafka.streams.KeyValue;
  * confirms it record by record instead of inserting every vector into the graph. Building the
  * graph of a million vectors takes about as long as the restore it replaces (~20 minutes here),
  * so each file is built once and cached under {@code bench/target/load-snapshots}, keyed by the
- * pre-store, the index settings and the store's compiled code.
+ * pre-store, the graph's settings and the store's compiled code.
  */
 final class SnapshotPreloader {
 
@@ -109,13 +108,16 @@ final class SnapshotPreloader {
     return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
 
-  /** What the file depends on: the pre-stored vectors, the index settings, the partitioning and the store's code. */
+  /** What the file depends on: the pre-stored vectors, the graph's settings, the partitioning and the store's code. */
   private static String cacheKey(VectorConfig vector, int partitions, Preload preload) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       ClusteredVectors v = preload.vectors();
-      sha.update(String.join("|", String.valueOf(preload.count()), preload.model(), v.describe(), String.valueOf(partitions),
-          new TreeMap<>(vector.values()).toString()).getBytes(StandardCharsets.UTF_8));
+      // Only what shapes the graph: search settings (ef.search, ef.duplicates, thresholds) may vary between runs.
+      String graph = String.format("index=%s m=%d efConstruction=%d offHeap=%s", vector.index(), vector.indexM(),
+          vector.indexEfConstruction(), vector.indexFloatsOffHeap());
+      sha.update(String.join("|", String.valueOf(preload.count()), preload.model(), v.describe(), String.valueOf(partitions), graph)
+          .getBytes(StandardCharsets.UTF_8));
       codeOf(sha);
       return "p" + preload.count() + "-" + HexFormat.of().formatHex(sha.digest(), 0, 8);
     } catch (NoSuchAlgorithmException e) {
