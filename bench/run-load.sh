@@ -7,6 +7,9 @@
 #   bench/run-load.sh                                   # (a) 5k events, (b) 1k uploads, 10k pre-stored
 #   bench/run-load.sh --events 20000 --image-events 2000
 #   LOAD_HEAP=9g bench/run-load.sh --mode vectors --preloaded 1000000 --events 20 --warmup 10 --skip-latency --append
+#   LOAD_HEAP=10g bench/run-load.sh --mode vectors --preloaded 1000000 --preload snapshot --partitions 1 --events 20000 --append
+#     (--preload snapshot: start from the vector store's saved graph, as a restarted instance does; the
+#     first run builds it, ~25 min for 1M on one core, and caches it in bench/target/load-snapshots)
 #   bench/run-load.sh --set vector.perceptual.index=hnsw --append   # once HNSW lands (--help for all)
 # Environment: LOAD_HEAP (default 4g; ~6 GB per million stored 512-d vectors), LOAD_JFR=FILE to
 # record a Flight Recorder profile, LOAD_JAVA_OPTS for more JVM options (e.g.
