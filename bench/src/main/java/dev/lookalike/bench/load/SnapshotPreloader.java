@@ -78,8 +78,10 @@ final class SnapshotPreloader {
   /** The vector changelog's records of one partition, as {@link ChangelogPreloader} writes them (in index order). */
   private static Iterator<KeyValue<Bytes, byte[]>> records(Preload preload, int partitions, int partition) {
     Serializer<VectorEntry> entries = AvroBinarySerde.of(VectorEntry.class).serializer();
+    long started = System.nanoTime();
     return new Iterator<>() {
       private long next = advance(0);
+      private long given;
 
       private long advance(long from) {
         long i = from;
@@ -97,6 +99,9 @@ final class SnapshotPreloader {
         if (!hasNext()) throw new NoSuchElementException();
         long index = next;
         next = advance(index + 1);
+        if (++given % 100_000 == 0) {
+          LoadDriver.progress("    %,d of ~%,d inserted (%.0f s)", given, preload.count() / partitions, (System.nanoTime() - started) / 1e9);
+        }
         byte[] key = Preload.id(index).getBytes(StandardCharsets.UTF_8);
         return KeyValue.pair(Bytes.wrap(key), entries.serialize("", preload.entry(index, preload.vector(index))));
       }
