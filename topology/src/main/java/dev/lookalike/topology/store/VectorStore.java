@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -142,6 +143,7 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
     this.context = stateStoreContext;
     boolean snapshots = snapshotIntervalMs >= 0 && index.canSnapshot() && stateStoreContext.stateDir() != null;
     snapshotFile = snapshots ? snapshotFile(stateStoreContext.stateDir().toPath(), name) : null;
+    if (snapshots) adoptLegacySnapshot(stateStoreContext.stateDir().toPath().resolve(name + ".snapshot"));
     loadSnapshot();
     lastSnapshotAt = System.currentTimeMillis();
     // Restored records go through put(), so the index is rebuilt as the changelog is replayed.
@@ -205,6 +207,21 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
       unconfirmed = null;
     } finally {
       lock.writeLock().unlock();
+    }
+  }
+
+  /** Earlier versions saved the snapshot inside the task directory: move it out once (or drop it if a newer one exists). */
+  private void adoptLegacySnapshot(Path legacy) {
+    if (!Files.exists(legacy)) return;
+    try {
+      if (Files.exists(snapshotFile)) {
+        Files.delete(legacy);
+      } else {
+        Files.createDirectories(snapshotFile.getParent());
+        Files.move(legacy, snapshotFile, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (IOException e) {
+      log.warn("vector store {}: could not move the old snapshot {} out of the task directory ({})", name, legacy, e.toString());
     }
   }
 

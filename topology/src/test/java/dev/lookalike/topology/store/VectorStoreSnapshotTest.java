@@ -120,6 +120,22 @@ class VectorStoreSnapshotTest {
     assertThat(Files.readAllBytes(snapshot)).isEqualTo(written);
   }
 
+  @Test
+  void aSnapshotLeftInsideTheTaskDirectoryByAnOlderVersionIsMovedOutAndLoaded() throws IOException {
+    Map<String, byte[]> changelog = new LinkedHashMap<>();
+    for (int i = 0; i < 300; i++) changelog.put("img-" + i, value("img-" + i, randomVector()));
+    List<KeyValue<Bytes, byte[]>> records = new ArrayList<>();
+    changelog.forEach((id, value) -> records.add(KeyValue.pair(key(id), value)));
+    Path legacy = taskDir().resolve("vectors-test.snapshot");
+    Files.createDirectories(taskDir());
+    VectorStore.writeSnapshot(legacy, "vectors-test", () -> new HnswIndex(DIMS, GRAPH), records);
+
+    VectorStore restored = open();
+    assertThat(restored.size()).as("loaded from the old file").isEqualTo(300);
+    assertThat(legacy).doesNotExist();
+    assertThat(VectorStore.snapshotFile(taskDir(), "vectors-test")).exists();
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private VectorStore open() {
