@@ -4,6 +4,7 @@ import dev.lookalike.avro.ImageEmbedded;
 import dev.lookalike.avro.NearDuplicateDetected;
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.serde.ConfluentAvroSerde;
+import dev.lookalike.topology.Names;
 import dev.lookalike.topology.Topic;
 import dev.lookalike.topology.Topics;
 import dev.lookalike.topology.runtime.TopicProvisioner;
@@ -109,9 +110,9 @@ final class PhaseRunner {
 
   /** Before start, after the changelogs: the vector store's saved graph for each task (cached; not timed). */
   private void placeSnapshots(TopologyRun run, Scenario<?> scenario) {
-    String store = dev.lookalike.topology.Names.vectorStore(LoadOptions.VECTOR);
+    String store = Names.vectorStore(LoadOptions.VECTOR);
     int built = SnapshotPreloader.place(run.config.vector(LoadOptions.VECTOR), run.partitions, scenario.preload(),
-        p -> run.taskDir(scenario, store, p));
+        run.taskDirs(scenario, store));
     LoadDriver.progress("  %s: vector store snapshots placed (%d of %d built now, the rest cached)", run.config.applicationId(), built,
         run.partitions);
   }

@@ -20,11 +20,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 
@@ -68,13 +70,13 @@ final class TopologyRun implements AutoCloseable {
     }, Clock.systemUTC(), meters);
   }
 
-  /** The directory Kafka Streams gives the task that holds {@code store} for one partition. */
-  Path taskDir(Scenario<?> scenario, String store, int partition) {
+  /** The directories Kafka Streams gives the tasks that hold {@code store}, by partition. */
+  IntFunction<Path> taskDirs(Scenario<?> scenario, String store) {
     Topology topology = LookalikeTopology.build(config, topics, services(scenario), partitions);
     for (TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
       for (TopologyDescription.Node node : sub.nodes()) {
         if (node instanceof TopologyDescription.Processor p && p.stores().contains(store)) {
-          return Path.of(config.stateDir(), config.applicationId(), sub.id() + "_" + partition);
+          return partition -> Path.of(config.stateDir(), config.applicationId(), sub.id() + "_" + partition);
         }
       }
     }
@@ -82,7 +84,7 @@ final class TopologyRun implements AutoCloseable {
   }
 
   /** The running application, for interactive queries after a phase. */
-  org.apache.kafka.streams.KafkaStreams kafkaStreams() {
+  KafkaStreams kafkaStreams() {
     return streams.streams();
   }
 

@@ -15,8 +15,8 @@ import java.util.function.Function;
 import org.apache.kafka.common.utils.Bytes;
 
 /**
- * A vector store saved beside its task directory ({@link VectorStore#snapshotFile}): the entries, then the index as it is in memory.
- * Loading one replaces re-inserting every vector into the graph (minutes for a million) with a
+ * A vector store saved beside its task directory ({@link VectorStore#snapshotFile}): the
+ * entries, then the index as it is in memory. Loading one replaces re-inserting every vector into the graph (minutes for a million) with a
  * read; the changelog is still replayed over it and decides (see {@link VectorStore}), so a
  * snapshot that is stale, or holds writes of an aborted transaction, is corrected, never trusted.
  */

@@ -106,10 +106,10 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
 
   /**
    * Where the store of a task directory keeps its snapshot: beside the task directory, not in it.
-   * After an unclean shutdown under exactly-once, Kafka Streams finds the task's RocksDB stores not
-   * closed and wipes the whole task directory; a snapshot inside it would go too,
-   * and the graph would be rebuilt vector by vector (about 20 minutes for a million). The file is
-   * never trusted (the changelog confirms every entry), so keeping it through the wipe is safe.
+   * After an unclean shutdown under exactly-once, Kafka Streams finds the task's RocksDB stores
+   * not closed and wipes the whole task directory; a snapshot inside it would go too, and the
+   * graph would be rebuilt vector by vector (about 20 minutes for a million). The file is never
+   * trusted (the changelog confirms every entry), so keeping it through the wipe is safe.
    */
   public static Path snapshotFile(Path taskDir, String storeName) {
     return taskDir.resolveSibling(SNAPSHOT_DIR).resolve(taskDir.getFileName().toString()).resolve(storeName + ".snapshot");

@@ -96,12 +96,9 @@ class VectorStoreSnapshotTest {
 
   @Test
   void aSnapshotWrittenFromTheChangelogAloneIsConfirmedByItOnStart() throws IOException {
-    Map<String, byte[]> changelog = new LinkedHashMap<>();
-    for (int i = 0; i < 1_200; i++) changelog.put("img-" + i, value("img-" + i, randomVector()));
-    List<KeyValue<Bytes, byte[]>> records = new ArrayList<>();
-    changelog.forEach((id, value) -> records.add(KeyValue.pair(key(id), value)));
+    Map<String, byte[]> changelog = randomChangelog(1_200);
     Path snapshot = VectorStore.snapshotFile(taskDir(), "vectors-test");
-    VectorStore.writeSnapshot(snapshot, "vectors-test", () -> new HnswIndex(DIMS, GRAPH), records);
+    writeSnapshot(snapshot, changelog);
     byte[] written = Files.readAllBytes(snapshot);
 
     VectorStore restored = open();
@@ -122,13 +119,8 @@ class VectorStoreSnapshotTest {
 
   @Test
   void aSnapshotLeftInsideTheTaskDirectoryByAnOlderVersionIsMovedOutAndLoaded() throws IOException {
-    Map<String, byte[]> changelog = new LinkedHashMap<>();
-    for (int i = 0; i < 300; i++) changelog.put("img-" + i, value("img-" + i, randomVector()));
-    List<KeyValue<Bytes, byte[]>> records = new ArrayList<>();
-    changelog.forEach((id, value) -> records.add(KeyValue.pair(key(id), value)));
     Path legacy = taskDir().resolve("vectors-test.snapshot");
-    Files.createDirectories(taskDir());
-    VectorStore.writeSnapshot(legacy, "vectors-test", () -> new HnswIndex(DIMS, GRAPH), records);
+    writeSnapshot(legacy, randomChangelog(300));
 
     VectorStore restored = open();
     assertThat(restored.size()).as("loaded from the old file").isEqualTo(300);
@@ -146,6 +138,19 @@ class VectorStoreSnapshotTest {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     store.init(new MockProcessorContext<>(props, new TaskId(0, 0), taskDir().toFile()).getStateStoreContext(), store);
     return store;
+  }
+
+  private Map<String, byte[]> randomChangelog(int images) {
+    Map<String, byte[]> changelog = new LinkedHashMap<>();
+    for (int i = 0; i < images; i++) changelog.put("img-" + i, value("img-" + i, randomVector()));
+    return changelog;
+  }
+
+  /** The file {@link VectorStore#writeSnapshot} makes of these changelog records, without Kafka. */
+  private static void writeSnapshot(Path file, Map<String, byte[]> changelog) throws IOException {
+    List<KeyValue<Bytes, byte[]>> records = new ArrayList<>();
+    changelog.forEach((id, value) -> records.add(KeyValue.pair(key(id), value)));
+    VectorStore.writeSnapshot(file, "vectors-test", () -> new HnswIndex(DIMS, GRAPH), records);
   }
 
   private Path taskDir() {
