@@ -113,7 +113,6 @@ class ProduceTailTest {
     assertThat(topicConfig(uploaded, "max.message.bytes")).isEqualTo(String.valueOf(TopicProvisioner.maxMessageBytes(settings)));
     assertThat(Integer.parseInt(topicConfig(settings.topicNames().deadLetter(), "max.message.bytes")))
         .isGreaterThan(2 * TopicProvisioner.maxMessageBytes(settings));
-    awaitLeaders(uploaded);
     byte[] photo = noisePng(1024, 1024);
     assertThat(photo.length).isBetween(3_000_000, 3_300_000);
     Files.write(Files.createDirectories(dir.resolve("phone")).resolve("IMG_0001.png"), photo);
@@ -256,6 +255,7 @@ class ProduceTailTest {
   }
 
   private static String topicConfig(String topic, String key) throws Exception {
+    awaitLeaders(topic); // else the broker may not know the topic yet (UnknownTopicOrPartitionException, seen in CI)
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
     return kafka.admin().describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource).get(key).value();
   }
