@@ -18,7 +18,7 @@ record Preload(long count, ClusteredVectors vectors, String vectorName, String m
 
   static final String TENANT = "bench";
   // Fixed, so that the stored entries, and a cached snapshot of them, are the same in every run.
-  private static final long FIRST_UPLOADED_AT = java.time.Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+  private static final long FIRST_UPLOADED_AT = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
 
   static String id(long index) {
     return String.format("p-%09d", index);

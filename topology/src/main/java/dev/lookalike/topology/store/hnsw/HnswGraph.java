@@ -32,8 +32,10 @@ final class HnswGraph implements AutoCloseable {
    * Beam of the search of layer 1, whose results all seed the bottom layer's search. hnswlib
    * descends every upper layer greedily (a beam of one); on clustered data that walk often ends
    * in the wrong cluster, and an insert that does links only there, unreachable from its own
-   * cluster (see HnswGraphNavigationTest). Layer 1 holds one node in m, so this beam is cheap.
-   * At 1M clustered 512-d vectors it cut the planted pairs a search missed from 11 to 1 of 3,000.
+   * cluster (see HnswGraphNavigationTest). Layer 1 holds one node in m, but seeding the bottom
+   * search from 32 places is not free: inserts at 1M got about a quarter slower (1,880 -> 1,424/s,
+   * bench/results/index-synthetic-1m.md). At 1M clustered 512-d vectors it cut the planted pairs a
+   * search missed from 11 to 1 of 3,000.
    */
   static final int UPPER_BEAM = 32;
   /** Nodes per block of codes and links in snapshot files (a multiple of every chunk size). */
