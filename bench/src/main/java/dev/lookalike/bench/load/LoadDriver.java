@@ -82,6 +82,8 @@ public final class LoadDriver {
     List<LoadEvent<V>> paced = events.subList(0, count);
     PhaseResult latency = runner.topology(scenario, paced, rate, "lat");
     progress("topology at %.0f events/s: latency p50/p95/p99/max %s ms", rate, latency.duplicateLatency().summary());
+    progress("  upload to append %s ms; append to read %s ms; by %d-s window p50/p99: %s", latency.split().toAppend().summary(),
+        latency.split().toRead().summary(), LatencySplit.WINDOW_SECONDS, latency.split().windowSummary());
     PhaseResult baselineLatency = runner.passThrough(scenario, paced, rate, "lat");
     progress("baseline at %.0f events/s: latency %s ms", rate, baselineLatency.duplicateLatency().summary());
     return new ModeResult(scenario.name(), scenario.describe(), baseline, saturated, latency, baselineLatency);

@@ -100,6 +100,9 @@ final class LoadReport {
               + "CPU %.2f process, %.2f stream threads (load average %.1f)%s.%n",
           p.offeredRate(), p.events(), p.senderBehindMs(), p.duplicateLatency().summary(), p.duplicateLatency().count(), p.found(),
           p.planted(), p.recommendationLatency().summary(), p.cpu().processCores(), p.cpu().streamCores(), p.cpu().loadAverage(), exact(p)));
+      md.append(String.format("  - Where it went: upload to the pair's append by the stream thread (queueing and processing) %s ms; "
+              + "append to read_committed read (the commit) %s ms. By %d-s window of sending, p50/p99 (pairs): %s.%n",
+          p.split().toAppend().summary(), p.split().toRead().summary(), LatencySplit.WINDOW_SECONDS, p.split().windowSummary()));
     }
     md.append(String.format("- Baseline (pass-through): %s events/s at saturation (CPU %.2f process, %.2f stream threads, "
             + "load average %.1f)%s.%n",

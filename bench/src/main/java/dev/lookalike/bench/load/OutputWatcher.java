@@ -18,13 +18,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Reads one output topic with read_committed from its beginning, on a thread of its own, and
  * remembers when each key (as {@code keyOf} names it) was first seen, in System.nanoTime: what
  * a consumer of the service would see, commit latency included. Polls with a short fetch wait
- * so the time seen is the time the records became readable, not a poll interval later.
+ * so the time seen is the time the records became readable, not a poll interval later. It also
+ * keeps each key's record timestamp: on a topic with {@code LogAppendTime}, when the broker
+ * appended it, which for a transactional producer is before the commit made it readable.
  */
 final class OutputWatcher implements AutoCloseable {
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final Function<ConsumerRecord<String, byte[]>, String> keyOf;
   private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
+  private final Map<String, Long> timestamps = new ConcurrentHashMap<>();
   private final AtomicLong records = new AtomicLong();
   private final AtomicLong lastSeen = new AtomicLong();
   private final Thread thread;
@@ -61,7 +64,7 @@ final class OutputWatcher implements AutoCloseable {
         long now = System.nanoTime();
         for (ConsumerRecord<String, byte[]> r : batch) {
           String key = keyOf.apply(r);
-          if (key != null) firstSeen.putIfAbsent(key, now);
+          if (key != null && firstSeen.putIfAbsent(key, now) == null) timestamps.put(key, r.timestamp());
         }
         records.addAndGet(batch.count());
         lastSeen.set(now);
@@ -76,6 +79,11 @@ final class OutputWatcher implements AutoCloseable {
   /** System.nanoTime when the key was first read, or null. */
   Long firstSeen(String key) {
     return firstSeen.get(key);
+  }
+
+  /** The record timestamp (epoch ms) of the key's first record, or null. */
+  Long timestamp(String key) {
+    return timestamps.get(key);
   }
 
   Map<String, Long> seen() {

@@ -23,7 +23,8 @@ import java.time.Duration;
 record PhaseResult(String what, int events, long storedAtStart, double seconds, boolean drained, double offeredRate,
                    Latencies duplicateLatency, Latencies recommendationLatency, int planted, int found, int unplanted,
                    int exactExpected, int exactFound, double deadLetters, Duration startToRunning, Duration preload,
-                   Duration warmup, CpuMeter.Usage cpu, double senderBehindMs) {
+                   Duration warmup, CpuMeter.Usage cpu, double senderBehindMs,
+                   LatencySplit split) {
 
   double throughput() {
     return events / seconds;

@@ -17,6 +17,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -67,6 +72,7 @@ final class PhaseRunner {
       // The driver's own serdes: Streams threads must not share serializer instances with it.
       Topics client = Topics.create(config, platform.registry);
       Topic<String, V> input = scenario.input(client);
+      stampAppendTime(config.topicNames().nearDuplicates());
       Duration preloadTime = viaChangelog ? preloadChangelogs(run, preload) : Duration.ZERO;
       if (viaChangelog && options.preload == LoadOptions.PreloadHow.snapshot) placeSnapshots(run, scenario);
       try (OutputWatcher duplicates = watchPairs(config);
@@ -92,8 +98,22 @@ final class PhaseRunner {
         return new PhaseResult("topology", events.size(), preload.count() + scenario.warmup().size(), (end - sent[0]) / 1e9,
             drainedAt >= 0, rate, Latencies.of(outcome.latencies()), Latencies.of(recs), outcome.planted(), outcome.found(),
             outcome.unplanted(), outcome.exactExpected(), outcome.exactFound(), run.deadLetters() - deadBefore,
-            run.startToRunning(), preloadTime, warmupTime, usage, sender.maxBehindNanos() / 1e6);
+            run.startToRunning(), preloadTime, warmupTime, usage, sender.maxBehindNanos() / 1e6, outcome.split());
       }
+    }
+  }
+
+  /** The broker stamps the topic's records when it appends them: see {@link LatencySplit}. */
+  private void stampAppendTime(String topic) {
+    var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    var op = new AlterConfigOp(new ConfigEntry(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"), AlterConfigOp.OpType.SET);
+    try {
+      platform.admin().incrementalAlterConfigs(Map.of(resource, List.of(op))).all().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("could not set LogAppendTime on " + topic, e.getCause());
     }
   }
 
@@ -154,7 +174,7 @@ final class PhaseRunner {
       long end = drained ? out.lastSeenNanos() : System.nanoTime();
       return new PhaseResult("baseline", events.size(), 0, (end - sent[0]) / 1e9, drained, rate, Latencies.of(latencies),
           Latencies.of(new long[0]), 0, 0, 0, -1, -1, 0, run.startToRunning(), Duration.ZERO, Duration.ZERO, usage,
-          sender.maxBehindNanos() / 1e6);
+          sender.maxBehindNanos() / 1e6, LatencySplit.empty());
     }
   }
 
@@ -177,7 +197,8 @@ final class PhaseRunner {
   }
 
   /** The pairs found, and the latency of each planted one. */
-  record Outcome(long[] latencies, int planted, int found, int unplanted, int exactExpected, int exactFound, long lastPlantedSeen) {}
+  record Outcome(long[] latencies, int planted, int found, int unplanted, int exactExpected, int exactFound, long lastPlantedSeen,
+                 LatencySplit split) {}
 
   private <V extends SpecificRecord> Outcome outcome(Scenario<V> scenario, List<LoadEvent<V>> events, long[] sent, OutputWatcher duplicates,
                                                      long commitMs, TopologyRun run) {
@@ -193,14 +214,19 @@ final class PhaseRunner {
     int found = 0;
     long last = 0;
     List<LoadEvent<V>> missed = new ArrayList<>();
+    Long[] seenAt = new Long[events.size()];
+    Long[] appendedAt = new Long[events.size()];
     for (int i = 0; i < events.size(); i++) {
       LoadEvent<V> e = events.get(i);
       if (e.duplicateOf() == null) continue;
-      Long seen = duplicates.firstSeen(LoadEvent.pair(e.id(), e.duplicateOf()));
+      String pair = LoadEvent.pair(e.id(), e.duplicateOf());
+      Long seen = duplicates.firstSeen(pair);
       if (seen == null) {
         missed.add(e);
         continue;
       }
+      seenAt[i] = seen;
+      appendedAt[i] = duplicates.timestamp(pair);
       latencies[found++] = seen - sent[i];
       last = Math.max(last, seen);
     }
@@ -224,7 +250,7 @@ final class PhaseRunner {
       }
     }
     return new Outcome(java.util.Arrays.copyOf(latencies, found), planted.size(), found, unplanted,
-        exact == null ? -1 : exact.size(), exactFound, last);
+        exact == null ? -1 : exact.size(), exactFound, last, LatencySplit.of(sent, seenAt, appendedAt));
   }
 
   private static <V> long[] latencies(List<LoadEvent<V>> events, long[] sent, OutputWatcher out) {
