@@ -32,10 +32,11 @@ final class HnswGraph implements AutoCloseable {
    * Beam of the search of layer 1, whose results all seed the bottom layer's search. hnswlib
    * descends every upper layer greedily (a beam of one); on clustered data that walk often ends
    * in the wrong cluster, and an insert that does links only there, unreachable from its own
-   * cluster (see HnswGraphNavigationTest). Layer 1 holds one node in m, but seeding the bottom
-   * search from 32 places is not free: inserts at 1M got about a quarter slower (1,880 -> 1,424/s,
-   * bench/results/index-synthetic-1m.md). At 1M clustered 512-d vectors it cut the planted pairs a
-   * search missed from 11 to 1 of 3,000.
+   * cluster (see HnswGraphNavigationTest). Layer 1 holds one node in m, but searching it 32
+   * wide is not free: inserts at 1M got about a quarter slower (1,880 -> 1,424/s before
+   * {@link #prefetch}). The cost is that walk, not the 32 seeds: seeding the bottom search with
+   * only the best 1 or 4 of them left the bottom's work and the insert time as they were. At 1M
+   * clustered 512-d vectors the beam cut the planted pairs a search missed from 11 to 1 of 3,000.
    */
   static final int UPPER_BEAM = 32;
   /** Nodes per block of codes and links in snapshot files (a multiple of every chunk size). */
@@ -511,8 +512,9 @@ final class HnswGraph implements AutoCloseable {
    * scored. Java has no prefetch instruction (hnswlib calls _mm_prefetch here); these loads do not
    * depend on each other, so the CPU has all their misses in flight at once, where scoring node by
    * node waits for one code after another. The graph is far larger than the caches, so the walk is
-   * bound by those misses: inserts of the first 200k vectors of the 1M benchmark went from 2,275 to
-   * 3,204/s. The same loads in addBackLink made inserts slower: those codes are mostly cached.
+   * bound by those misses: 1M inserts went from 1,424 to 2,253/s, and queries got faster too (same
+   * graph, same results; bench/results/index-synthetic-1m.md). The same loads in addBackLink made
+   * inserts slower: the codes it scores were mostly just walked, so they are cached.
    */
   private void prefetch(int[] nodes, int count, Scratch s) {
     int sum = 0;
