@@ -27,6 +27,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * First step of the match stage, on the image's home partition: stores the image's vectors, then
@@ -37,6 +39,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * A tombstone deletes the image here and, by a DELETE multicast, everywhere.
  */
 public final class EmbeddedProcessor implements Processor<String, byte[], String, SpecificRecord> {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedProcessor.class);
 
   private final List<VectorConfig> vectorConfigs;
   private final Deserializer<ImageEmbedded> embeddedDeserializer;
@@ -60,9 +64,19 @@ public final class EmbeddedProcessor implements Processor<String, byte[], String
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     for (VectorConfig v : vectorConfigs) {
-      books.put(v.name(), new NeighborBook(v, context, clock));
+      NeighborBook book = new NeighborBook(v, context, clock);
+      books.put(v.name(), book);
       vectorStores.put(v.name(), context.getStateStore(Names.vectorStore(v.name())));
+      // Once per task: this processor shares the task, and so the stores, with the other two of the match stage.
+      warmAdmissionFloors(v, book);
     }
+  }
+
+  private static void warmAdmissionFloors(VectorConfig v, NeighborBook book) {
+    if (v.recommendK() == 0) return; // no lists, no floors
+    long started = System.nanoTime();
+    int floors = book.warmAdmissionFloors();
+    log.info("vector {}: {} admission floors set from the neighbour lists in {} ms", v.name(), floors, (System.nanoTime() - started) / 1_000_000);
   }
 
   @Override
