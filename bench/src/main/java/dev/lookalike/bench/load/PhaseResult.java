@@ -17,8 +17,7 @@ import java.time.Duration;
  * @param exactFound of those, detected
  * @param startToRunning start of Kafka Streams to RUNNING (restore of pre-stored vectors included)
  * @param preload time to pre-store (changelog write or streaming through the topology)
- * @param warmup time to send and drain the warm-up events (after a restore, the first queries
- *     also rebuild the match stage's in-memory admission floors from every stored neighbour list)
+ * @param warmup time to send and drain the warm-up events
  */
 record PhaseResult(String what, int events, long storedAtStart, double seconds, boolean drained, double offeredRate,
                    Latencies duplicateLatency, Latencies recommendationLatency, int planted, int found, int unplanted,

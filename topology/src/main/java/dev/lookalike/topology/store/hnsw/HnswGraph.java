@@ -97,7 +97,7 @@ final class HnswGraph implements AutoCloseable {
     this.mask = (1 << shift) - 1;
     this.records = new ImageRecords(shift);
     this.floats = FloatVectors.create(dims, params.offHeapFloats());
-    this.scratch = ThreadLocal.withInitial(() -> new Scratch(dims, Math.max(m, m0)));
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(dims, m0));
     this.chosen = new int[m0 + 1];
     this.backNodes = new int[m0 + 1];
     this.backScores = new float[m0 + 1];
@@ -715,7 +715,7 @@ final class HnswGraph implements AutoCloseable {
     final NodeHeap candidates = NodeHeap.maxFirst();
     final NodeHeap results = NodeHeap.minFirst();
     final VisitedSet visited = new VisitedSet();
-    final int[] fresh; // one node's links not seen yet (see prefetch)
+    final int[] fresh; // one node's links not seen yet (see prefetch); the bottom layer's m0 are the most
     int prefetched;
     int excluded = -1; // the slot of the search's excluded image
     long[] order = new long[64];
