@@ -87,7 +87,7 @@ final class LookalikeEngine implements AnnEngine {
             (double) hnsw.structureBytes() / index.size(), (double) hnsw.recordBytes() / index.size()) : "";
   }
 
-  /** The store's snapshot path: writeSnapshot to a file, readSnapshot into a new index, which is then searched. */
+  /** The store's snapshot path: freezeSnapshot and write it to a file, readSnapshot into a new index, which is then searched. */
   @Override
   public Restore restore(Path dir) throws IOException {
     if (!index.canSnapshot()) return null;
@@ -95,7 +95,7 @@ final class LookalikeEngine implements AnnEngine {
     Path file = dir.resolve("index.snapshot");
     long t0 = System.nanoTime();
     try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 20))) {
-      index.writeSnapshot(out);
+      index.freezeSnapshot().write(out);
     }
     long t1 = System.nanoTime();
     HnswIndex loaded = new HnswIndex(index.dimensions(), params);
@@ -104,7 +104,7 @@ final class LookalikeEngine implements AnnEngine {
     }
     long t2 = System.nanoTime();
     index = loaded; // the old one becomes garbage before the heap is measured
-    return new Restore((t1 - t0) / 1e9, (t2 - t1) / 1e9, Files.size(file), "writeSnapshot / readSnapshot");
+    return new Restore((t1 - t0) / 1e9, (t2 - t1) / 1e9, Files.size(file), "freezeSnapshot + write / readSnapshot");
   }
 
   private static IndexedImage image(String id) {

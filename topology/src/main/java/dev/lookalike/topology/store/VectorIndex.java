@@ -64,9 +64,19 @@ public interface VectorIndex {
     return false;
   }
 
-  /** Writes what {@link #readSnapshot} needs to come back without re-inserting every vector. */
-  default void writeSnapshot(DataOutputStream out) throws IOException {
-    throw new IOException(getClass().getSimpleName() + " has no snapshots");
+  /**
+   * What {@link #readSnapshot} needs to come back without re-inserting every vector, frozen as
+   * it is now: the writer may run on another thread while this index goes on changing (a
+   * million vectors take seconds to write). Callers hold off writes while it is taken.
+   */
+  default Frozen freezeSnapshot() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no snapshots");
+  }
+
+  /** An index as it was when frozen, ready to be written by any one thread. */
+  @FunctionalInterface
+  interface Frozen {
+    void write(DataOutputStream out) throws IOException;
   }
 
   /** Loads a snapshot into this empty index; images are looked up by id in the store's entries. */

@@ -27,21 +27,45 @@ final class VectorSnapshot {
 
   private VectorSnapshot() {}
 
-  /** Writes to a temporary file and renames it, so a crash mid-write leaves the old snapshot. */
-  static void write(Path file, NavigableMap<Bytes, byte[]> entries, VectorIndex index) throws IOException {
-    Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
-      out.writeInt(MAGIC);
-      out.writeInt(FORMAT);
-      out.writeInt(entries.size());
-      for (Map.Entry<Bytes, byte[]> e : entries.entrySet()) {
-        writeBytes(out, e.getKey().get());
-        writeBytes(out, e.getValue());
-      }
-      index.writeSnapshot(out);
+  /**
+   * The store as it is now, to be written on another thread while it goes on changing. Keys and
+   * stored values are immutable arrays, so only the references are copied (16 MB at a million).
+   * Callers hold off writes to the store while it is taken.
+   */
+  static Frozen freeze(NavigableMap<Bytes, byte[]> entries, VectorIndex index) {
+    Bytes[] keys = new Bytes[entries.size()];
+    byte[][] values = new byte[entries.size()][];
+    int i = 0;
+    for (Map.Entry<Bytes, byte[]> e : entries.entrySet()) {
+      keys[i] = e.getKey();
+      values[i++] = e.getValue();
     }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return new Frozen(keys, values, index.freezeSnapshot());
+  }
+
+  /** The entries and the index at one moment. */
+  record Frozen(Bytes[] keys, byte[][] values, VectorIndex.Frozen index) {
+
+    int size() {
+      return keys.length;
+    }
+
+    /** Writes to a temporary file and renames it, so a crash mid-write leaves the old snapshot. */
+    void write(Path file) throws IOException {
+      Files.createDirectories(file.getParent());
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
+        out.writeInt(MAGIC);
+        out.writeInt(FORMAT);
+        out.writeInt(keys.length);
+        for (int i = 0; i < keys.length; i++) {
+          writeBytes(out, keys[i].get());
+          writeBytes(out, values[i]);
+        }
+        index.write(out);
+      }
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
   }
 
   /**

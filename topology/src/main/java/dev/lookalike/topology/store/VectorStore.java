@@ -75,6 +75,8 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
   private final long snapshotIntervalMs;
   private Path snapshotFile;
   private long lastSnapshotAt;
+  // The thread writing the last snapshot taken, if any (stream thread only).
+  private Thread snapshotWriter;
   // Keys loaded from a snapshot that the changelog has not confirmed yet, with their stored values.
   private Map<Bytes, byte[]> unconfirmed;
   // True while the changelog is replayed: no search follows those writes.
@@ -126,7 +128,7 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
     VectorStore store = new VectorStore(name, indexFactory);
     store.restoring = true;
     for (KeyValue<Bytes, byte[]> record : changelog) store.apply(record.key, record.value);
-    VectorSnapshot.write(file, store.entries, store.index);
+    VectorSnapshot.freeze(store.entries, store.index).write(file);
   }
 
   @Override
@@ -138,7 +140,9 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
   public void init(StateStoreContext stateStoreContext, StateStore root) {
     // Kafka Streams re-initialises a store after closing its task dirty (an aborted transaction)
     // and restores it from the changelog: whatever this instance still holds may include writes
-    // of the aborted transaction, so it must start empty.
+    // of the aborted transaction, so it must start empty. A snapshot still being written by
+    // the last life finishes first: the next one writes the same temporary file.
+    awaitSnapshotWriter();
     clear();
     this.context = stateStoreContext;
     boolean snapshots = snapshotIntervalMs >= 0 && index.canSnapshot() && stateStoreContext.stateDir() != null;
@@ -245,21 +249,62 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
     return toIndexed(entry);
   }
 
-  /** Saves the index when it is worth it; only a state the changelog has confirmed is saved. */
+  /**
+   * Saves the index when it is worth it; only a state the changelog has confirmed is saved. The
+   * stream thread only freezes the store (a copy of its links and references, a fraction of a
+   * second at a million vectors); a thread of its own writes the file (~10 s at a million), so
+   * processing goes on meanwhile. On close ({@code force}) the last state is written before
+   * returning, after any write still running.
+   */
   private void maybeSnapshot(boolean force) {
     if (snapshotFile == null || unconfirmed != null || !open) return;
     long now = System.currentTimeMillis();
-    if (!force && now - lastSnapshotAt < snapshotIntervalMs) return;
+    if (!force && (now - lastSnapshotAt < snapshotIntervalMs || snapshotWriter != null && snapshotWriter.isAlive())) return;
+    if (!awaitSnapshotWriter()) return;
     lastSnapshotAt = now;
     long started = System.nanoTime();
+    VectorSnapshot.Frozen frozen;
     lock.readLock().lock();
     try {
-      VectorSnapshot.write(snapshotFile, entries, index);
-      log.info("vector store {}: snapshot of {} vectors written in {} ms", name, entries.size(), (System.nanoTime() - started) / 1_000_000);
-    } catch (IOException | RuntimeException e) {
-      log.warn("vector store {}: snapshot not written ({}); a restart rebuilds from the changelog", name, e.toString());
+      frozen = VectorSnapshot.freeze(entries, index);
+    } catch (RuntimeException e) {
+      log.warn("vector store {}: snapshot not taken ({}); a restart rebuilds from the changelog", name, e.toString());
+      return;
     } finally {
       lock.readLock().unlock();
+    }
+    long frozenMs = (System.nanoTime() - started) / 1_000_000;
+    Path file = snapshotFile;
+    if (force) {
+      writeSnapshot(frozen, file, frozenMs);
+    } else {
+      snapshotWriter = Thread.ofPlatform().daemon().name("vector-snapshot-" + name).start(() -> writeSnapshot(frozen, file, frozenMs));
+    }
+  }
+
+  private void writeSnapshot(VectorSnapshot.Frozen frozen, Path file, long frozenMs) {
+    long started = System.nanoTime();
+    try {
+      frozen.write(file);
+      log.info("vector store {}: snapshot of {} vectors frozen in {} ms, written in {} ms", name, frozen.size(), frozenMs,
+          (System.nanoTime() - started) / 1_000_000);
+    } catch (IOException | RuntimeException e) {
+      log.warn("vector store {}: snapshot not written ({}); a restart rebuilds from the changelog", name, e.toString());
+    }
+  }
+
+  /** Waits for the snapshot being written, if any; false if interrupted (the write goes on). */
+  boolean awaitSnapshotWriter() {
+    Thread writer = snapshotWriter;
+    if (writer == null) return true;
+    try {
+      writer.join();
+      snapshotWriter = null;
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      log.warn("vector store {}: interrupted while a snapshot is written; not writing another", name);
+      return false;
     }
   }
 

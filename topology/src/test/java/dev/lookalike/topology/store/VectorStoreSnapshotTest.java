@@ -19,6 +19,7 @@ import java.util.SplittableRandom;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,31 @@ class VectorStoreSnapshotTest {
       float[] query = randomVector();
       assertThat(top(restored, query)).isEqualTo(top(rebuilt, query));
     }
+  }
+
+  /**
+   * A flush takes the snapshot and a thread of its own writes it, while the stream goes on
+   * writing: the file holds the store as it was at the flush.
+   */
+  @Test
+  void aFlushWritesTheSnapshotInTheBackgroundAsTheStoreWasAtTheFlush() {
+    Map<String, byte[]> changelog = new LinkedHashMap<>();
+    VectorStore store = open(0); // every flush snapshots
+    for (int i = 0; i < 2_000; i++) write(store, changelog, "img-" + i, randomVector());
+    Map<String, byte[]> atFlush = new LinkedHashMap<>(changelog);
+    store.flush();
+    for (int i = 0; i < 500; i++) write(store, changelog, "img-" + i, randomVector()); // replaced
+    for (int i = 2_000; i < 2_300; i++) write(store, changelog, "img-" + i, randomVector()); // new
+    for (int i = 500; i < 900; i++) store.delete(key("img-" + i));
+    assertThat(store.awaitSnapshotWriter()).isTrue();
+
+    VectorStore loaded = new VectorStore("vectors-test", () -> new HnswIndex(DIMS, GRAPH), 60_000);
+    loaded.init(context(), loaded); // loads the snapshot, before any replay
+    assertThat(loaded.size()).isEqualTo(2_000);
+    for (String id : List.of("img-0", "img-499", "img-500", "img-899", "img-1999")) {
+      assertThat(loaded.get(key(id))).as(id).isEqualTo(atFlush.get(id));
+    }
+    assertThat(loaded.get(key("img-2000"))).isNull();
   }
 
   @Test
@@ -131,13 +157,21 @@ class VectorStoreSnapshotTest {
   // ---------------------------------------------------------------- helpers
 
   private VectorStore open() {
-    VectorStore store = new VectorStore("vectors-test", () -> new HnswIndex(DIMS, GRAPH), 60_000);
+    return open(60_000);
+  }
+
+  private VectorStore open(long snapshotIntervalMs) {
+    VectorStore store = new VectorStore("vectors-test", () -> new HnswIndex(DIMS, GRAPH), snapshotIntervalMs);
+    store.init(context(), store);
+    return store;
+  }
+
+  private StateStoreContext context() {
     Properties props = new Properties();
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "snapshot-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    store.init(new MockProcessorContext<>(props, new TaskId(0, 0), taskDir().toFile()).getStateStoreContext(), store);
-    return store;
+    return new MockProcessorContext<>(props, new TaskId(0, 0), taskDir().toFile()).getStateStoreContext();
   }
 
   private Map<String, byte[]> randomChangelog(int images) {

@@ -16,6 +16,13 @@ interface FloatVectors extends AutoCloseable {
 
   long heapBytes();
 
+  /**
+   * The vectors of slots below {@code size} as they are now, readable from another thread while
+   * this goes on growing (a background snapshot). Stored slots never change, so this shares
+   * their memory: it copies the list of chunks, not the vectors, and outlives {@link #close}.
+   */
+  FloatVectors frozen(int size);
+
   @Override
   void close();
 

@@ -11,12 +11,17 @@ final class HeapFloatVectors implements FloatVectors {
   private final int dims;
   private final int shift; // 2^shift vectors per chunk, at most 256 KB (see Chunking)
   private final int mask;
-  private final List<float[]> chunks = new ArrayList<>();
+  private final List<float[]> chunks;
 
   HeapFloatVectors(int dims) {
+    this(dims, new ArrayList<>());
+  }
+
+  private HeapFloatVectors(int dims, List<float[]> chunks) {
     this.dims = dims;
     this.shift = Chunking.shiftFor(dims * Float.BYTES);
     this.mask = (1 << shift) - 1;
+    this.chunks = chunks;
   }
 
   @Override
@@ -40,6 +45,11 @@ final class HeapFloatVectors implements FloatVectors {
   @Override
   public long heapBytes() {
     return ((long) chunks.size() << shift) * dims * Float.BYTES;
+  }
+
+  @Override
+  public FloatVectors frozen(int size) {
+    return new HeapFloatVectors(dims, List.copyOf(chunks.subList(0, Chunking.chunksFor(size, shift))));
   }
 
   @Override

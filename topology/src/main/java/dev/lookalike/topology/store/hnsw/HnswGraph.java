@@ -6,6 +6,7 @@ import dev.lookalike.topology.store.KnnRequest;
 import dev.lookalike.topology.store.SearchFilter;
 import dev.lookalike.topology.store.VectorMath;
 import dev.lookalike.topology.store.hnsw.ImageRecords.IdKey;
+import it.unimi.dsi.fastutil.ints.Int2ObjectMap;
 import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -546,33 +547,17 @@ final class HnswGraph implements AutoCloseable {
 
   /** Writes the whole graph: loading it costs a read, not an insert per vector. */
   void write(DataOutputStream out, SnapshotIO io) throws IOException {
-    out.writeInt(size);
-    out.writeInt(entry);
-    out.writeInt(topLevel);
-    long[] deletedBits = deleted.toLongArray();
-    out.writeInt(deletedBits.length);
-    for (long bits : deletedBits) out.writeLong(bits);
-    // The file's layout does not depend on the chunk size: all scales, then the codes and the
-    // links of each block of FILE_BLOCK nodes (the chunk size of the first snapshots).
-    for (int chunk = 0; chunk < Chunking.chunksFor(size, shift); chunk++) io.writeFloats(out, scales[chunk], 0, nodesIn(chunk));
-    for (int start = 0; start < size; start += FILE_BLOCK) {
-      int end = Math.min(size, start + FILE_BLOCK);
-      for (int chunk = start >>> shift; chunk < Chunking.chunksFor(end, shift); chunk++) out.write(codes[chunk], 0, nodesIn(chunk) * dims);
-      for (int chunk = start >>> shift; chunk < Chunking.chunksFor(end, shift); chunk++) {
-        io.writeInts(out, bottomLinks[chunk], 0, nodesIn(chunk) * (m0 + 1));
-      }
-    }
-    for (int node = 0; node < size; node++) {
-      int[] upper = upperLinks.get(node);
-      out.writeShort(upper == null ? 0 : upper.length);
-      if (upper != null) io.writeInts(out, upper, 0, upper.length);
-      boolean live = !deleted.get(node);
-      out.writeBoolean(live);
-      if (live) {
-        out.writeUTF(records.id(node));
-        io.writeFloats(out, floats.get(node), 0, dims);
-      }
-    }
+    freeze().write(out, io);
+  }
+
+  /** The graph as it is now, to be written on any thread while this one goes on (see {@link FrozenGraph}). */
+  FrozenGraph freeze() {
+    int used = Chunking.chunksFor(size, shift);
+    FrozenGraph.LinkCopy links = FrozenGraph.LinkCopy.of(bottomLinks, (1 << shift) * (m0 + 1), (long) size * (m0 + 1));
+    Int2ObjectOpenHashMap<int[]> upper = new Int2ObjectOpenHashMap<>(upperLinks.size());
+    for (Int2ObjectMap.Entry<int[]> e : upperLinks.int2ObjectEntrySet()) upper.put(e.getIntKey(), e.getValue().clone());
+    return new FrozenGraph(dims, m0, shift, size, entry, topLevel, (BitSet) deleted.clone(), Arrays.copyOf(codes, used),
+        Arrays.copyOf(scales, used), links, upper, records.frozenIds(size), floats.frozen(size));
   }
 
   /** Reads a graph written by {@link #write}; every link is checked, so a bad file fails here. */

@@ -7,9 +7,9 @@ import dev.lookalike.topology.store.SearchFilter;
 import dev.lookalike.topology.store.VectorIndex;
 import dev.lookalike.topology.store.hnsw.ImageRecords.IdKey;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -147,15 +147,21 @@ public final class HnswIndex implements VectorIndex {
   }
 
   @Override
-  public void writeSnapshot(DataOutputStream out) throws IOException {
-    out.writeInt(dims);
-    out.writeInt(params.m());
-    out.writeInt(graphs.size());
-    SnapshotIO io = new SnapshotIO();
-    for (Map.Entry<String, HnswGraph> e : graphs.entrySet()) {
-      out.writeUTF(e.getKey());
-      e.getValue().write(out, io);
-    }
+  public Frozen freezeSnapshot() {
+    int frozenDims = dims;
+    int m = params.m();
+    Map<String, FrozenGraph> frozen = new LinkedHashMap<>();
+    graphs.forEach((tenant, graph) -> frozen.put(tenant, graph.freeze()));
+    return out -> {
+      out.writeInt(frozenDims);
+      out.writeInt(m);
+      out.writeInt(frozen.size());
+      SnapshotIO io = new SnapshotIO();
+      for (Map.Entry<String, FrozenGraph> e : frozen.entrySet()) {
+        out.writeUTF(e.getKey());
+        e.getValue().write(out, io);
+      }
+    };
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.apache.kafka.common.utils.ByteUtils;
 
 /**
@@ -170,10 +171,30 @@ final class ImageRecords {
     return bytes + (long) tableSize * Integer.BYTES;
   }
 
+  /**
+   * The ids of the slots below {@code size} as they are now, readable from another thread while
+   * this goes on changing (a background snapshot). A record never changes once written, so this
+   * copies only what points at records: the arena's chunk list, the outer offset array, the map
+   * of large records (a removal takes one out).
+   */
+  IntFunction<String> frozenIds(int size) {
+    List<byte[]> arena = List.copyOf(chunks);
+    int[][] offsets = Arrays.copyOf(recordAt, Chunking.chunksFor(size, shift));
+    Int2ObjectOpenHashMap<byte[]> largeRecords = large.clone();
+    return slot -> {
+      int at = offsets[slot >>> shift][slot & mask];
+      return string(reader(at, arena, at < 0 ? largeRecords.get(slot) : null));
+    };
+  }
+
   /** The slot's record, positioned at its start. */
   private ByteBuffer reader(int slot) {
     int at = recordAt[slot >>> shift][slot & mask];
-    return at < 0 ? ByteBuffer.wrap(large.get(slot)) : ByteBuffer.wrap(chunks.get(at >>> CHUNK_SHIFT)).position(at & CHUNK_MASK);
+    return reader(at, chunks, at < 0 ? large.get(slot) : null);
+  }
+
+  private static ByteBuffer reader(int at, List<byte[]> arena, byte[] largeRecord) {
+    return at < 0 ? ByteBuffer.wrap(largeRecord) : ByteBuffer.wrap(arena.get(at >>> CHUNK_SHIFT)).position(at & CHUNK_MASK);
   }
 
   private static String string(ByteBuffer r) {

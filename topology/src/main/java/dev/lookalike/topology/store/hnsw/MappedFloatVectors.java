@@ -24,11 +24,16 @@ final class MappedFloatVectors implements FloatVectors {
   private static final int CHUNK_SHIFT = 14;
   private static final int CHUNK = 1 << CHUNK_SHIFT;
   private final int dims;
-  private final List<FloatBuffer> chunks = new ArrayList<>();
+  private final List<FloatBuffer> chunks;
   private final ThreadLocal<float[]> scratch;
 
   MappedFloatVectors(int dims) {
+    this(dims, new ArrayList<>());
+  }
+
+  private MappedFloatVectors(int dims, List<FloatBuffer> chunks) {
     this.dims = dims;
+    this.chunks = chunks;
     this.scratch = ThreadLocal.withInitial(() -> new float[dims]);
   }
 
@@ -56,6 +61,12 @@ final class MappedFloatVectors implements FloatVectors {
   @Override
   public long heapBytes() {
     return 0;
+  }
+
+  /** Absolute gets leave a buffer's position alone, so two threads may read one buffer. */
+  @Override
+  public FloatVectors frozen(int size) {
+    return new MappedFloatVectors(dims, List.copyOf(chunks.subList(0, (size + CHUNK - 1) >>> CHUNK_SHIFT)));
   }
 
   @Override
