@@ -107,12 +107,12 @@ final class PhaseRunner {
 
   /**
    * After a restore from preloaded changelogs, before anything is measured: writes the dirty
-   * page cache out ({@code sync}). The preload and the restore leave ~1.4 GB dirty at 1M (the
-   * changelogs in the broker's log, the restored RocksDB files); the kernel writes it back ~30 s
-   * later, inside the measured window, and while it does a RocksDB read of the stream thread
-   * waits behind it on this machine's one disk (a JFR of a paced run: the stream thread in
-   * {@code RocksDB.get} with no Java samples for most of a second, p50 1.3 s for that 10-s
-   * window). A restarted instance pays that once; the run measures the steady state after it.
+   * page cache out ({@code sync}). The preload and the restore can leave ~1.4 GB dirty at 1M
+   * (the changelogs in the broker's log, the restored RocksDB files), which the kernel writes
+   * back ~30 s later. In one profiled 1M run that landed inside the measured window, and the
+   * stream thread sat in {@code RocksDB.get} behind it for most of a second. Setup's write-back
+   * is not the service's latency; whether it drains during start-up or not depends on how long
+   * the restore took, so the run does not leave it to chance.
    */
   private static void writeBackDirtyPages(String appId) {
     long start = System.nanoTime();

@@ -481,6 +481,7 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
 
   @Override
   public void close() {
+    awaitSnapshotWriter(); // none outlives the store, whether or not this one writes another
     maybeSnapshot(true); // a restart then restores in seconds, not by re-inserting every vector
     open = false;
     clear();
