@@ -11,6 +11,8 @@
 #     (--preload snapshot: start from the vector store's saved graph, as a restarted instance does; the
 #     first run builds it, ~25 min for 1M on one core, and caches it in bench/target/load-snapshots)
 #   bench/run-load.sh --set vector.perceptual.index=hnsw --append   # once HNSW lands (--help for all)
+#   bench/run-load.sh --set kafka.rocksdb.config.setter=dev.lookalike.bench.load.RocksDbDiagnostics
+#     (RocksDB's info log and 10-s statistics, write stalls included, in each store's LOG under the state dir)
 # Environment: LOAD_HEAP (default 4g; ~6 GB per million stored 512-d vectors), LOAD_JFR=FILE to
 # record a Flight Recorder profile, LOAD_JAVA_OPTS for more JVM options (e.g.
 # -Dorg.slf4j.simpleLogger.log.dev.lookalike=info for the service's own log), JAVA_HOME.
