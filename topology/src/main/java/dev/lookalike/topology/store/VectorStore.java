@@ -252,7 +252,7 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
   /**
    * Saves the index when it is worth it; only a state the changelog has confirmed is saved. The
    * stream thread only freezes the store (a copy of its links and references, a fraction of a
-   * second at a million vectors); a thread of its own writes the file (~10 s at a million), so
+   * second at a million vectors); a thread of its own writes the file (10-15 s at a million), so
    * processing goes on meanwhile. On close ({@code force}) the last state is written before
    * returning, after any write still running.
    */
