@@ -77,6 +77,10 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
   private long lastSnapshotAt;
   // The thread writing the last snapshot taken, if any (stream thread only).
   private Thread snapshotWriter;
+  // Writes applied since init, and how many of them the last snapshot written by this life holds
+  // (-1: none written yet): a close with nothing new does not write the same file again.
+  private long applied;
+  private volatile long appliedInFile = -1;
   // Keys loaded from a snapshot that the changelog has not confirmed yet, with their stored values.
   private Map<Bytes, byte[]> unconfirmed;
   // True while the changelog is replayed: no search follows those writes.
@@ -144,6 +148,8 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
     // the last life finishes first: the next one writes the same temporary file.
     awaitSnapshotWriter();
     clear();
+    applied = 0;
+    appliedInFile = -1;
     this.context = stateStoreContext;
     boolean snapshots = snapshotIntervalMs >= 0 && index.canSnapshot() && stateStoreContext.stateDir() != null;
     snapshotFile = snapshots ? snapshotFile(stateStoreContext.stateDir().toPath(), name) : null;
@@ -183,6 +189,7 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
   }
 
   private void apply(Bytes key, byte[] value) {
+    applied++;
     if (value == null) {
       entries.remove(key);
       index.remove(new String(key.get(), StandardCharsets.UTF_8));
@@ -254,13 +261,13 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
    * stream thread only freezes the store (a copy of its links and references, a fraction of a
    * second at a million vectors); a thread of its own writes the file (10-15 s at a million), so
    * processing goes on meanwhile. On close ({@code force}) the last state is written before
-   * returning, after any write still running.
+   * returning, after any write still running, unless that write already holds it.
    */
   private void maybeSnapshot(boolean force) {
     if (snapshotFile == null || unconfirmed != null || !open) return;
     long now = System.currentTimeMillis();
     if (!force && (now - lastSnapshotAt < snapshotIntervalMs || snapshotWriter != null && snapshotWriter.isAlive())) return;
-    if (!awaitSnapshotWriter()) return;
+    if (!awaitSnapshotWriter() || force && appliedInFile == applied) return;
     lastSnapshotAt = now;
     long started = System.nanoTime();
     VectorSnapshot.Frozen frozen;
@@ -275,17 +282,19 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
     }
     long frozenMs = (System.nanoTime() - started) / 1_000_000;
     Path file = snapshotFile;
+    long holds = applied;
     if (force) {
-      writeSnapshot(frozen, file, frozenMs);
+      writeSnapshot(frozen, file, frozenMs, holds);
     } else {
-      snapshotWriter = Thread.ofPlatform().daemon().name("vector-snapshot-" + name).start(() -> writeSnapshot(frozen, file, frozenMs));
+      snapshotWriter = Thread.ofPlatform().daemon().name("vector-snapshot-" + name).start(() -> writeSnapshot(frozen, file, frozenMs, holds));
     }
   }
 
-  private void writeSnapshot(VectorSnapshot.Frozen frozen, Path file, long frozenMs) {
+  private void writeSnapshot(VectorSnapshot.Frozen frozen, Path file, long frozenMs, long holds) {
     long started = System.nanoTime();
     try {
       frozen.write(file);
+      appliedInFile = holds;
       log.info("vector store {}: snapshot of {} vectors frozen in {} ms, written in {} ms", name, frozen.size(), frozenMs,
           (System.nanoTime() - started) / 1_000_000);
     } catch (IOException | RuntimeException e) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,6 +99,43 @@ class VectorStoreSnapshotTest {
       assertThat(loaded.get(key(id))).as(id).isEqualTo(atFlush.get(id));
     }
     assertThat(loaded.get(key("img-2000"))).isNull();
+  }
+
+  /** A 1M file takes 10-15 s to write: a close with nothing new since the last one does not write it again. */
+  @Test
+  void aCloseWritesTheSnapshotAgainOnlyWhenSomethingChangedSinceTheLastOne() throws IOException {
+    Map<String, byte[]> changelog = new LinkedHashMap<>();
+    VectorStore idle = open(0);
+    for (int i = 0; i < 500; i++) write(idle, changelog, "img-" + i, randomVector());
+    idle.flush();
+    assertThat(idle.awaitSnapshotWriter()).isTrue();
+    Object written = fileKey();
+    idle.close();
+    assertThat(fileKey()).as("the same file, not a new one renamed over it").isEqualTo(written);
+
+    VectorStore busy = open(60_000);
+    changelog.forEach((id, value) -> busy.put(key(id), value));
+    busy.finishRestore();
+    busy.flush(); // within the interval: no snapshot
+    busy.close(); // this life wrote none yet: it writes one
+    Object rewritten = fileKey();
+    assertThat(rewritten).isNotEqualTo(written);
+
+    VectorStore again = open(0);
+    changelog.forEach((id, value) -> again.put(key(id), value));
+    again.finishRestore();
+    again.flush();
+    assertThat(again.awaitSnapshotWriter()).isTrue();
+    Object flushed = fileKey();
+    write(again, changelog, "img-new", randomVector());
+    again.close();
+    assertThat(fileKey()).as("a write after the last snapshot").isNotEqualTo(flushed);
+    VectorStore loaded = open(60_000);
+    assertThat(loaded.size()).isEqualTo(501);
+  }
+
+  private Object fileKey() throws IOException {
+    return Files.readAttributes(VectorStore.snapshotFile(taskDir(), "vectors-test"), BasicFileAttributes.class).fileKey();
   }
 
   @Test
