@@ -9,7 +9,6 @@ import dev.lookalike.topology.store.hnsw.ImageRecords.IdKey;
 import it.unimi.dsi.fastutil.ints.Int2ObjectMap;
 import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -545,12 +544,10 @@ final class HnswGraph implements AutoCloseable {
 
   // ---------------------------------------------------------------- snapshots
 
-  /** Writes the whole graph: loading it costs a read, not an insert per vector. */
-  void write(DataOutputStream out, SnapshotIO io) throws IOException {
-    freeze().write(out, io);
-  }
-
-  /** The graph as it is now, to be written on any thread while this one goes on (see {@link FrozenGraph}). */
+  /**
+   * The graph as it is now, to be written on any thread while this one goes on (see {@link
+   * FrozenGraph}): loading the file costs a read, not an insert per vector.
+   */
   FrozenGraph freeze() {
     int used = Chunking.chunksFor(size, shift);
     FrozenGraph.LinkCopy links = FrozenGraph.LinkCopy.of(bottomLinks, (1 << shift) * (m0 + 1), (long) size * (m0 + 1));
@@ -560,7 +557,7 @@ final class HnswGraph implements AutoCloseable {
         Arrays.copyOf(scales, used), links, upper, records.frozenIds(size), floats.frozen(size));
   }
 
-  /** Reads a graph written by {@link #write}; every link is checked, so a bad file fails here. */
+  /** Reads a graph written by {@link FrozenGraph#write}; every link is checked, so a bad file fails here. */
   static HnswGraph read(DataInputStream in, SnapshotIO io, String tenant, int dims, HnswParams params, Function<String, IndexedImage> images)
       throws IOException {
     HnswGraph g = new HnswGraph(tenant, dims, params);

@@ -93,7 +93,7 @@ class HnswGraphSnapshotTest {
   private static byte[] write(HnswGraph graph) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      graph.write(out, new SnapshotIO());
+      graph.freeze().write(out, new SnapshotIO());
     }
     return bytes.toByteArray();
   }
