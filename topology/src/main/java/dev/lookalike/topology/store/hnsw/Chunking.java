@@ -28,6 +28,11 @@ final class Chunking {
     return (int) (((long) nodes + (1L << shift) - 1) >>> shift);
   }
 
+  /** Nodes in use in a chunk when {@code size} nodes are stored. */
+  static int nodesIn(int chunk, int shift, int size) {
+    return Math.min(1 << shift, size - (chunk << shift));
+  }
+
   /** The outer array with room for {@code chunks} chunks (grown by doubling: it is small). */
   static <T> T[] withRoom(T[] outer, int chunks) {
     return outer.length >= chunks ? outer : Arrays.copyOf(outer, Math.max(chunks, outer.length * 2));

@@ -12,7 +12,7 @@ import java.util.function.IntFunction;
  * tombstone, and compaction builds a new graph), so codes, scales, float vectors and records
  * are shared; links change with every insert's back-links and tombstones with every delete, so
  * those are copied: ~130 MB and a fraction of a second at a million nodes, where writing the
- * file takes ~10 s.
+ * file takes 10-15 s.
  *
  * <p>The file's layout does not depend on the chunk size: all scales, then the codes and the
  * links of each block of {@link HnswGraph#FILE_BLOCK} nodes (the chunk size of the first
@@ -48,7 +48,7 @@ record FrozenGraph(int dims, int m0, int shift, int size, int entry, int topLeve
   }
 
   private int nodesIn(int chunk) {
-    return Math.min(1 << shift, size - (chunk << shift));
+    return Chunking.nodesIn(chunk, shift, size);
   }
 
   /**

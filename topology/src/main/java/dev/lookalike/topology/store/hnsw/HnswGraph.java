@@ -655,7 +655,7 @@ final class HnswGraph implements AutoCloseable {
 
   /** Nodes in use in a chunk. */
   private int nodesIn(int chunk) {
-    return Math.min(1 << shift, size - (chunk << shift));
+    return Chunking.nodesIn(chunk, shift, size);
   }
 
   /**
