@@ -108,9 +108,10 @@ public final class LookalikeTopology {
     topology.addSource(Names.EMBEDDED_SOURCE, new StringDeserializer(), in(metrics, topics.embedded(), new ByteArrayDeserializer()),
         topics.embedded().name());
     topology.addProcessor(Names.EMBEDDED_PROCESSOR,
-        () -> new EmbeddedProcessor(vectors, embedded, matchPartitions, services.clock(), DeadLetters.recordLimit(config)), Names.EMBEDDED_SOURCE);
+        () -> new EmbeddedProcessor(vectors, embedded, matchPartitions, services.clock(), DeadLetters.recordLimit(config), metrics),
+        Names.EMBEDDED_SOURCE);
     topology.addSource(Names.MATCH_SOURCE, new StringDeserializer(), in(metrics, topics.match()), topics.match().name());
-    topology.addProcessor(Names.MATCH_PROCESSOR, () -> new MatchProcessor(vectors, services.clock()), Names.MATCH_SOURCE);
+    topology.addProcessor(Names.MATCH_PROCESSOR, () -> new MatchProcessor(vectors, services.clock(), metrics), Names.MATCH_SOURCE);
     topology.addSource(Names.PARTIALS_SOURCE, new StringDeserializer(), in(metrics, topics.matchPartials()),
         topics.matchPartials().name());
     topology.addProcessor(Names.PARTIALS_PROCESSOR, () -> new PartialsProcessor(vectors, services.clock()), Names.PARTIALS_SOURCE);

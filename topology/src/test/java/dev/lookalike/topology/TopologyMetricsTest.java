@@ -80,6 +80,20 @@ class TopologyMetricsTest {
   }
 
   @Test
+  void theMatchStageTimesEveryUploadByPhase() {
+    harness.upload("a", TestImages.encode(TestImages.generate(1), "png"), 1000);
+    harness.upload("b", TestImages.encode(TestImages.generate(2), "png"), 2000);
+
+    for (String phase : TopologyMetrics.MATCH_PHASES) {
+      Timer timer = harness.meters.find(TopologyMetrics.MATCH).tags("vector", "perceptual", "phase", phase).timer();
+      assertThat(timer).as(phase).isNotNull();
+      assertThat(timer.count()).as(phase).isEqualTo(2);
+    }
+    Timer search = harness.meters.find(TopologyMetrics.MATCH).tags("vector", "perceptual", "phase", "search").timer();
+    assertThat(search.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
+  }
+
+  @Test
   void theImageBeingProcessedIsInTheLogContextAndClearedAfterwards() {
     harness.upload(DriverHarness.inline("img-1", "tenant-7", TestImages.encode(TestImages.generate(3), "png"), 1000));
 

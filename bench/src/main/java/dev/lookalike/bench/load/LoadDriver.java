@@ -108,6 +108,11 @@ public final class LoadDriver {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
     System.setProperty("org.slf4j.simpleLogger.log.dev.lookalike", System.getProperty("org.slf4j.simpleLogger.log.dev.lookalike", "warn"));
     System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.controller", "error");
+    // Matches slower than 100 ms, with their phases, to line up with the latency windows.
+    String slowMatches = "org.slf4j.simpleLogger.log.dev.lookalike.topology.match.MatchTiming";
+    System.setProperty(slowMatches, System.getProperty(slowMatches, "info"));
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
   }
 
   private static void deleteRecursively(Path root) throws IOException {

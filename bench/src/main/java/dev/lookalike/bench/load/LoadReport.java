@@ -94,6 +94,7 @@ final class LoadReport {
             + "(machine load average %.1f); dead letters %.0f; planted pairs reported %d/%d, other pairs %d%s.%n",
         s.events(), s.seconds(), s.drained() ? "" : " (**did not drain**)", s.cpu().processCores(), s.cpu().streamCores(),
         s.cpu().loadAverage(), s.deadLetters(), s.found(), s.planted(), s.unplanted(), exact(s)));
+    md.append(String.format("  - Match stage, stream-thread ms per upload by phase (`lookalike.match`): %s.%n", s.matchPhases().perUpload()));
     if (p != null) {
       md.append(String.format("- Paced at %.0f events/s (%,d events, sender at most %.1f ms behind schedule): NearDuplicateDetected "
               + "p50/p95/p99/max %s ms over %d planted pairs (%d/%d reported); first Recommendations of each upload %s ms; "
@@ -103,6 +104,7 @@ final class LoadReport {
       md.append(String.format("  - Where it went: upload to the pair's append by the stream thread (queueing and processing) %s ms; "
               + "append to read_committed read (the commit) %s ms. By %d-s window of sending, p50/p99 (pairs): %s.%n",
           p.split().toAppend().summary(), p.split().toRead().summary(), LatencySplit.WINDOW_SECONDS, p.split().windowSummary()));
+      md.append(String.format("  - Match stage per upload: %s.%n", p.matchPhases().perUpload()));
     }
     md.append(String.format("- Baseline (pass-through): %s events/s at saturation (CPU %.2f process, %.2f stream threads, "
             + "load average %.1f)%s.%n",

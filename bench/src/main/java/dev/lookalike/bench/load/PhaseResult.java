@@ -18,12 +18,13 @@ import java.time.Duration;
  * @param startToRunning start of Kafka Streams to RUNNING (restore of pre-stored vectors included)
  * @param preload time to pre-store (changelog write or streaming through the topology)
  * @param warmup time to send and drain the warm-up events
+ * @param matchPhases the match stage's stream-thread time by phase over the measured events (topology only)
  */
 record PhaseResult(String what, int events, long storedAtStart, double seconds, boolean drained, double offeredRate,
                    Latencies duplicateLatency, Latencies recommendationLatency, int planted, int found, int unplanted,
                    int exactExpected, int exactFound, double deadLetters, Duration startToRunning, Duration preload,
                    Duration warmup, CpuMeter.Usage cpu, double senderBehindMs,
-                   LatencySplit split) {
+                   LatencySplit split, MatchPhases matchPhases) {
 
   double throughput() {
     return events / seconds;

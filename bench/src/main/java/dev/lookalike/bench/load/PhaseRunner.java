@@ -90,19 +90,30 @@ final class PhaseRunner {
         double deadBefore = run.deadLetters();
 
         CpuMeter cpu = new CpuMeter();
+        MatchPhases matchBefore = run.matchPhases();
         long[] sent = send(sender, input, events, rate);
-        LoadDriver.progress("  %s: sent %,d events in %.2f s", appId, events.size(), (System.nanoTime() - sent[0]) / 1e9);
+        LoadDriver.progress("  %s: sent %,d events in %.2f s, from %s (the latency windows count from there)", appId, events.size(),
+            (System.nanoTime() - sent[0]) / 1e9, wallClock(sent[0]));
         long drainedAt = run.awaitDrained(timeout, appId);
         CpuMeter.Usage usage = cpu.stop();
+        MatchPhases matchPhases = run.matchPhases().since(matchBefore);
+        LoadDriver.progress("  %s: match stage per upload %s", appId, matchPhases.perUpload());
         Outcome outcome = outcome(scenario, events, sent, duplicates, config.commitIntervalMs(), run);
         long end = drainedAt < 0 ? System.nanoTime() : Math.max(drainedAt, outcome.lastPlantedSeen());
         long[] recs = recommendations == null ? new long[0] : latencies(events, sent, recommendations);
         return new PhaseResult("topology", events.size(), preload.count() + scenario.warmup().size(), (end - sent[0]) / 1e9,
             drainedAt >= 0, rate, Latencies.of(outcome.latencies()), Latencies.of(recs), outcome.planted(), outcome.found(),
             outcome.unplanted(), outcome.exactExpected(), outcome.exactFound(), run.deadLetters() - deadBefore,
-            run.startToRunning(), preloadTime, warmupTime, usage, sender.maxBehindNanos() / 1e6, outcome.split());
+            run.startToRunning(), preloadTime, warmupTime, usage, sender.maxBehindNanos() / 1e6, outcome.split(), matchPhases);
       }
     }
+  }
+
+  /** A System.nanoTime instant on the wall clock, to the millisecond, as the service's log prints it. */
+  private static String wallClock(long nanos) {
+    long ms = System.currentTimeMillis() - (System.nanoTime() - nanos) / 1_000_000L;
+    return java.time.LocalTime.ofInstant(java.time.Instant.ofEpochMilli(ms), java.time.ZoneId.systemDefault())
+        .format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS"));
   }
 
   /**
@@ -199,7 +210,7 @@ final class PhaseRunner {
       long end = drained ? out.lastSeenNanos() : System.nanoTime();
       return new PhaseResult("baseline", events.size(), 0, (end - sent[0]) / 1e9, drained, rate, Latencies.of(latencies),
           Latencies.of(new long[0]), 0, 0, 0, -1, -1, 0, run.startToRunning(), Duration.ZERO, Duration.ZERO, usage,
-          sender.maxBehindNanos() / 1e6, LatencySplit.empty());
+          sender.maxBehindNanos() / 1e6, LatencySplit.empty(), MatchPhases.empty());
     }
   }
 

@@ -100,6 +100,11 @@ final class TopologyRun implements AutoCloseable {
     return count(TopologyMetrics.EVENTS_IN, topics.matchPartials().name());
   }
 
+  /** The match stage's time by phase so far (every vector, every task). */
+  MatchPhases matchPhases() {
+    return MatchPhases.read(meters);
+  }
+
   double deadLetters() {
     return meters.find(TopologyMetrics.DEAD_LETTERS).counters().stream().mapToDouble(Counter::count).sum();
   }

@@ -14,6 +14,7 @@ import dev.lookalike.topology.Names;
 import dev.lookalike.topology.deadletter.DeadLetters;
 import dev.lookalike.topology.deadletter.ErrorCodes;
 import dev.lookalike.topology.metrics.LogContext;
+import dev.lookalike.topology.metrics.TopologyMetrics;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,17 +48,20 @@ public final class EmbeddedProcessor implements Processor<String, byte[], String
   private final int partitions;
   private final Clock clock;
   private final int deadLetterLimit;
+  private final TopologyMetrics metrics;
   private final Map<String, NeighborBook> books = new LinkedHashMap<>();
+  private final Map<String, MatchTiming> timings = new LinkedHashMap<>();
   private final Map<String, KeyValueStore<String, VectorEntry>> vectorStores = new LinkedHashMap<>();
   private ProcessorContext<String, SpecificRecord> context;
 
   public EmbeddedProcessor(List<VectorConfig> vectorConfigs, Deserializer<ImageEmbedded> embeddedDeserializer, int partitions, Clock clock,
-                           int deadLetterLimit) {
+                           int deadLetterLimit, TopologyMetrics metrics) {
     this.vectorConfigs = vectorConfigs;
     this.embeddedDeserializer = embeddedDeserializer;
     this.partitions = partitions;
     this.clock = clock;
     this.deadLetterLimit = deadLetterLimit;
+    this.metrics = metrics;
   }
 
   @Override
@@ -66,6 +70,7 @@ public final class EmbeddedProcessor implements Processor<String, byte[], String
     for (VectorConfig v : vectorConfigs) {
       NeighborBook book = new NeighborBook(v, context, clock);
       books.put(v.name(), book);
+      timings.put(v.name(), new MatchTiming(v.name(), metrics));
       vectorStores.put(v.name(), context.getStateStore(Names.vectorStore(v.name())));
       // Once per task: this processor shares the task, and so the stores, with the other two of the match stage.
       warmAdmissionFloors(v, book);
@@ -137,6 +142,17 @@ public final class EmbeddedProcessor implements Processor<String, byte[], String
   }
 
   private void store(NeighborBook book, ImageEmbedded image, NamedVector nv, long version, Record<String, byte[]> record) {
+    MatchTiming timing = timings.get(book.vector().name());
+    timing.start();
+    try {
+      storeAndMatch(book, image, nv, version, record, timing);
+    } finally {
+      timing.finish(image.getImageId());
+    }
+  }
+
+  private void storeAndMatch(NeighborBook book, ImageEmbedded image, NamedVector nv, long version, Record<String, byte[]> record,
+                             MatchTiming timing) {
     KeyValueStore<String, VectorEntry> vectors = vectorStores.get(book.vector().name());
     VectorEntry existing = vectors.get(image.getImageId());
     if (existing != null) {
@@ -145,6 +161,7 @@ public final class EmbeddedProcessor implements Processor<String, byte[], String
       if (sameImage) return; // a replayed event: pairs and lists are already there
       delete(book, image.getImageId(), record);
     }
+    timing.lap(MatchTiming.Phase.CHECK);
     VectorEntry entry = VectorEntry.newBuilder()
         .setImageId(image.getImageId())
         .setTenant(image.getTenant())
@@ -160,6 +177,7 @@ public final class EmbeddedProcessor implements Processor<String, byte[], String
         .setVector(nv.getVector())
         .build();
     vectors.put(image.getImageId(), entry);
+    timing.lap(MatchTiming.Phase.STORE);
     List<Integer> pending = new ArrayList<>(IntStream.range(0, partitions).boxed().toList());
     NeighborState state = new NeighborState(image.getImageId(), image.getTenant(), entry.getUploadedAt(), image.getContentHash(),
         version, pending, List.of(), List.of(), List.of());
@@ -167,8 +185,9 @@ public final class EmbeddedProcessor implements Processor<String, byte[], String
     // Other partitions get the QUERY through the match topic (MulticastPartitioner skips this one);
     // this partition answers now, in the same transaction as the store.
     if (partitions > 1) context.forward(record.<SpecificRecord>withValue(query), Names.MATCH_SINK);
-    MatchPartial local = LocalMatch.search(book, query, context.recordMetadata().orElseThrow().partition(), true, record);
+    MatchPartial local = LocalMatch.search(book, query, context.recordMetadata().orElseThrow().partition(), true, record, timing);
     book.applyPartial(state, local, record); // stores the state
+    timing.lap(MatchTiming.Phase.OWN);
   }
 
   private void delete(NeighborBook book, String imageId, Record<String, byte[]> record) {

@@ -33,7 +33,8 @@ final class LocalMatch {
    * belongs in and reports pairs in which a local image is the later one (when {@code full}), and
    * returns this partition's answer for the asking image's home.
    */
-  static MatchPartial search(NeighborBook book, MatchMessage asking, int partition, boolean full, Record<?, ?> cause) {
+  static MatchPartial search(NeighborBook book, MatchMessage asking, int partition, boolean full, Record<?, ?> cause,
+                            MatchTiming timing) {
     VectorConfig v = book.vector();
     // The callback runs for every image the search passes over: settings are read once, here.
     int k = v.recommendK();
@@ -61,7 +62,9 @@ final class LocalMatch {
       if (duplicate && askingIsLater) earlierDuplicates.add(new ScoredImage(image, score));
       if ((duplicate && !askingIsLater) || entersList) localUpdates.put(image.imageId(), new ScoredImage(image, score));
     });
-    if (full) updateLocalImages(book, asking, localUpdates.values(), cause);
+    timing.lap(MatchTiming.Phase.SEARCH);
+    if (full) updateLocalImages(book, asking, localUpdates.values(), cause, timing);
+    timing.lap(MatchTiming.Phase.LISTS);
     List<Neighbor> hits = new ArrayList<>();
     for (ScoredImage hit : top.results()) hits.add(neighbor(hit));
     for (ScoredImage hit : earlierDuplicates) {
@@ -78,16 +81,19 @@ final class LocalMatch {
   }
 
   /** The asking image as a neighbour of local images: list offers and later-image pairs. */
-  private static void updateLocalImages(NeighborBook book, MatchMessage asking, Iterable<ScoredImage> candidates, Record<?, ?> cause) {
+  private static void updateLocalImages(NeighborBook book, MatchMessage asking, Iterable<ScoredImage> candidates, Record<?, ?> cause,
+                                        MatchTiming timing) {
     if (book.isDeleted(asking.getImageId(), asking.getVersion())) return;
     for (ScoredImage candidate : candidates) {
       NeighborState state = book.get(candidate.imageId());
+      timing.countLists(1, 0);
       if (state == null) continue;
       Neighbor askingAsNeighbor = new Neighbor(asking.getImageId(), candidate.score(), asking.getUploadedAt(), asking.getContentHash(), asking.getVersion());
       boolean changed = book.offer(state, List.of(askingAsNeighbor));
       boolean localIsLater = PairOrder.compare(state.getUploadedAt(), state.getImageId(), asking.getUploadedAt(), asking.getImageId()) > 0;
       if (localIsLater && book.reportDuplicate(state, askingAsNeighbor, cause)) changed = true;
       if (changed) {
+        timing.countLists(0, 1);
         book.publishIfChanged(state, cause);
         book.put(state);
       } else {

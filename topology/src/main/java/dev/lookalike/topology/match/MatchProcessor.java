@@ -7,6 +7,7 @@ import dev.lookalike.avro.internal.NeighborState;
 import dev.lookalike.avro.internal.VectorEntry;
 import dev.lookalike.config.VectorConfig;
 import dev.lookalike.topology.Names;
+import dev.lookalike.topology.metrics.TopologyMetrics;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,18 +33,24 @@ public final class MatchProcessor implements Processor<String, MatchMessage, Str
 
   private final List<VectorConfig> vectorConfigs;
   private final Clock clock;
+  private final TopologyMetrics metrics;
   private final Map<String, NeighborBook> books = new LinkedHashMap<>();
+  private final Map<String, MatchTiming> timings = new LinkedHashMap<>();
   private ProcessorContext<String, SpecificRecord> context;
 
-  public MatchProcessor(List<VectorConfig> vectorConfigs, Clock clock) {
+  public MatchProcessor(List<VectorConfig> vectorConfigs, Clock clock, TopologyMetrics metrics) {
     this.vectorConfigs = vectorConfigs;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
-    for (VectorConfig v : vectorConfigs) books.put(v.name(), new NeighborBook(v, context, clock));
+    for (VectorConfig v : vectorConfigs) {
+      books.put(v.name(), new NeighborBook(v, context, clock));
+      timings.put(v.name(), new MatchTiming(v.name(), metrics));
+    }
   }
 
   @Override
@@ -60,8 +67,12 @@ public final class MatchProcessor implements Processor<String, MatchMessage, Str
 
   private void query(NeighborBook book, MatchMessage asking, Record<String, MatchMessage> record, boolean full) {
     int partition = context.recordMetadata().orElseThrow().partition();
-    MatchPartial partial = LocalMatch.search(book, asking, partition, full, record);
+    MatchTiming timing = timings.get(book.vector().name());
+    timing.start();
+    MatchPartial partial = LocalMatch.search(book, asking, partition, full, record, timing);
     context.forward(record.withKey(asking.getImageId()).<SpecificRecord>withValue(partial), Names.PARTIALS_SINK);
+    timing.lap(MatchTiming.Phase.OWN);
+    timing.finish(asking.getImageId());
   }
 
   private void forget(NeighborBook book, MatchMessage deleted, Record<String, MatchMessage> record) {

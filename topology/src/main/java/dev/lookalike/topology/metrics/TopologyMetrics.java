@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.header.Headers;
@@ -19,7 +20,8 @@ import org.apache.kafka.common.serialization.Serializer;
  *   <li>{@code lookalike.events.out{topic}}: records written to a topic, counted where the sink
  *       serializes them;
  *   <li>{@code lookalike.dead.letters{reason}}: dead letters written, by error code;
- *   <li>{@code lookalike.embedding{vector,stage}}: time of one embedder call (histogram).
+ *   <li>{@code lookalike.embedding{vector,stage}}: time of one embedder call (histogram);
+ *   <li>{@code lookalike.match{vector,phase}}: the match stage's time per upload, by phase (histogram).
  * </ul>
  * Counters are looked up once, when the topology is built (per topic) or on first use (per reason,
  * per vector), so counting a record is one increment. Every method is thread-safe: one instance
@@ -31,6 +33,9 @@ public final class TopologyMetrics {
   public static final String EVENTS_OUT = "lookalike.events.out";
   public static final String DEAD_LETTERS = "lookalike.dead.letters";
   public static final String EMBEDDING = "lookalike.embedding";
+  public static final String MATCH = "lookalike.match";
+  /** The phases of {@link #MATCH}, in the order a match runs them. */
+  public static final List<String> MATCH_PHASES = List.of("check", "store", "search", "lists", "own");
   public static final String INGEST = "ingest";
   public static final String QUERY = "query";
 
@@ -68,6 +73,15 @@ public final class TopologyMetrics {
         .tag("vector", vector).tag("stage", stage)
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
         .register(meters));
+  }
+
+  /** The timer of one phase of the match stage for one named vector (see the match package's MatchTiming). */
+  public Timer matchPhase(String vector, String phase) {
+    return Timer.builder(MATCH)
+        .description("Match stage time per upload, per named vector and phase (" + String.join(", ", MATCH_PHASES) + ")")
+        .tag("vector", vector).tag("phase", phase)
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(10))
+        .register(meters);
   }
 
   /** The source's deserializer, counting every record it is handed. */

@@ -10,8 +10,10 @@ import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.config.VectorConfig;
 import dev.lookalike.serde.AvroBinarySerde;
 import dev.lookalike.topology.Names;
+import dev.lookalike.topology.metrics.TopologyMetrics;
 import dev.lookalike.topology.store.ExactScanIndex;
 import dev.lookalike.topology.store.VectorStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,7 +57,7 @@ class AdmissionFloorWarmUpTest {
     lists.put("short", shortList);
     assertThat(vectors.admissionFloor("full")).as("unknown after a restore").isNull();
 
-    new EmbeddedProcessor(List.of(vector), null, 1, Clock.systemUTC(), 1 << 20).init(context);
+    new EmbeddedProcessor(List.of(vector), null, 1, Clock.systemUTC(), 1 << 20, new TopologyMetrics(new SimpleMeterRegistry())).init(context);
 
     NeighborBook book = new NeighborBook(vector, context, Clock.systemUTC());
     assertThat(vectors.admissionFloor("full")).isNotNull().isEqualTo(book.floor(full)).isGreaterThan(vector.recommendMinScore());

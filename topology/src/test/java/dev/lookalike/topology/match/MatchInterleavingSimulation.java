@@ -13,6 +13,7 @@ import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.config.VectorConfig;
 import dev.lookalike.serde.AvroBinarySerde;
 import dev.lookalike.topology.Names;
+import dev.lookalike.topology.metrics.TopologyMetrics;
 import dev.lookalike.topology.store.hnsw.HnswIndex;
 import dev.lookalike.topology.store.hnsw.HnswParams;
 import dev.lookalike.topology.store.IndexedImage;
@@ -20,6 +21,7 @@ import dev.lookalike.topology.store.ScoredImage;
 import dev.lookalike.topology.store.Scores;
 import dev.lookalike.topology.store.VectorMath;
 import dev.lookalike.topology.store.VectorStoreSupplier;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -57,6 +59,7 @@ final class MatchInterleavingSimulation {
 
   static final String VECTOR = "perceptual";
   static final String EMBEDDED = "embedded", MATCH = "match", PARTIALS = "partials";
+  private static final TopologyMetrics METRICS = new TopologyMetrics(new SimpleMeterRegistry());
 
   record Image(String id, String tenant, long uploadedAt, String contentHash, float[] vector) {}
 
@@ -124,8 +127,8 @@ final class MatchInterleavingSimulation {
           Serdes.String(), AvroBinarySerde.of(NeighborState.class)).withLoggingDisabled().build());
       addStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.deletedStore(VECTOR)),
           Serdes.String(), AvroBinarySerde.of(DeletedImage.class)).withLoggingDisabled().build());
-      embedded = new EmbeddedProcessor(List.of(config), AvroBinarySerde.of(ImageEmbedded.class).deserializer(), partitions, Clock.systemUTC(), Integer.MAX_VALUE);
-      match = new MatchProcessor(List.of(config), Clock.systemUTC());
+      embedded = new EmbeddedProcessor(List.of(config), AvroBinarySerde.of(ImageEmbedded.class).deserializer(), partitions, Clock.systemUTC(), Integer.MAX_VALUE, METRICS);
+      match = new MatchProcessor(List.of(config), Clock.systemUTC(), METRICS);
       partialsProcessor = new PartialsProcessor(List.of(config), Clock.systemUTC());
       embedded.init(context);
       match.init(context);
