@@ -54,6 +54,7 @@ class MetricsEndpointTest {
     get("/v1/images/some-image-id/similar"); // not attached to a topology: 503, still timed
     get("/no/such/route");
     new TopologyMetrics(METERS).eventsIn("images.uploaded").increment();
+    new TopologyMetrics(METERS).matchPhase("perceptual", "search").record(java.time.Duration.ofMillis(2));
 
     HttpResponse<String> metrics = get("/metrics");
 
@@ -68,6 +69,7 @@ class MetricsEndpointTest {
         .doesNotContain("some-image-id")
         .doesNotContain("/no/such/route")
         .contains("lookalike_events_in_total{topic=\"images.uploaded\"} 1.0")
+        .contains("lookalike_match_seconds_count{phase=\"search\",vector=\"perceptual\"} 1") // the dashboard's name
         .contains("jvm_memory_used_bytes");
   }
 
