@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,7 @@ final class MatchTiming {
   private static final Phase[] PHASES = Phase.values();
 
   private final String vector;
+  private final LongSupplier nanoTime;
   private final Timer[] timers = new Timer[PHASES.length];
   /** Per phase, the nanos it took in this match; -1 when it did not run. */
   private final long[] nanos = new long[PHASES.length];
@@ -47,7 +49,12 @@ final class MatchTiming {
   private int listsChanged;
 
   MatchTiming(String vector, TopologyMetrics metrics) {
+    this(vector, metrics, System::nanoTime);
+  }
+
+  MatchTiming(String vector, TopologyMetrics metrics, LongSupplier nanoTime) {
     this.vector = vector;
+    this.nanoTime = nanoTime;
     for (Phase p : PHASES) timers[p.ordinal()] = metrics.matchPhase(vector, p.tag);
   }
 
@@ -56,12 +63,12 @@ final class MatchTiming {
     Arrays.fill(nanos, -1);
     listsRead = 0;
     listsChanged = 0;
-    lapStart = System.nanoTime();
+    lapStart = nanoTime.getAsLong();
   }
 
   /** The time since the last lap (or the start) belongs to this phase. */
   void lap(Phase phase) {
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     nanos[phase.ordinal()] = Math.max(0, nanos[phase.ordinal()]) + now - lapStart;
     lapStart = now;
   }
