@@ -1,6 +1,7 @@
 package dev.lookalike.bench.load;
 
 import dev.lookalike.topology.metrics.TopologyMetrics;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.LinkedHashMap;
@@ -13,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * from the service's meters: two readings bracket a measured window, and their difference is
  * where each upload's stream-thread time went (check, store, search, lists, own).
  */
-record MatchPhases(Map<String, Phase> phases) {
+record MatchPhases(Map<String, Phase> phases, double listsRead, double listsChanged) {
 
   record Phase(long count, double totalMs) {}
 
@@ -25,11 +26,15 @@ record MatchPhases(Map<String, Phase> phases) {
       Phase before = phases.getOrDefault(phase, new Phase(0, 0));
       phases.put(phase, new Phase(before.count + t.count(), before.totalMs + t.totalTime(TimeUnit.NANOSECONDS) / 1e6));
     }
-    return new MatchPhases(phases);
+    return new MatchPhases(phases, lists(meters, "read"), lists(meters, "changed"));
+  }
+
+  private static double lists(MeterRegistry meters, String outcome) {
+    return meters.find(TopologyMetrics.MATCH_LISTS).tag("outcome", outcome).counters().stream().mapToDouble(Counter::count).sum();
   }
 
   static MatchPhases empty() {
-    return new MatchPhases(Map.of());
+    return new MatchPhases(Map.of(), 0, 0);
   }
 
   MatchPhases since(MatchPhases earlier) {
@@ -38,7 +43,7 @@ record MatchPhases(Map<String, Phase> phases) {
       Phase then = earlier.phases.getOrDefault(name, new Phase(0, 0));
       diff.put(name, new Phase(now.count - then.count, now.totalMs - then.totalMs));
     });
-    return new MatchPhases(diff);
+    return new MatchPhases(diff, listsRead - earlier.listsRead, listsChanged - earlier.listsChanged);
   }
 
   /** "check 0.02, store 0.9, ... = 3.8 ms per upload", per match of the phase that every match runs. */
@@ -54,6 +59,7 @@ record MatchPhases(Map<String, Phase> phases) {
       if (out.length() > 0) out.append(", ");
       out.append(e.getKey()).append(' ').append(String.format(Locale.ROOT, ms >= 1 ? "%.2f" : "%.3f", ms));
     }
-    return out.append(String.format(Locale.ROOT, " = %.2f ms per match (%,d matches)", total, matches)).toString();
+    return out.append(String.format(Locale.ROOT, " = %.2f ms per match (%,d matches; %.1f lists read, %.1f changed per match)", total,
+        matches, listsRead / matches, listsChanged / matches)).toString();
   }
 }

@@ -1,6 +1,7 @@
 package dev.lookalike.topology.match;
 
 import dev.lookalike.topology.metrics.TopologyMetrics;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import java.util.Arrays;
 import java.util.Locale;
@@ -11,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where the match stage's time goes, one upload (or one match message) at a time: each phase
- * into a timer ({@code lookalike.match{vector,phase}}), and a match slower than
+ * into a timer ({@code lookalike.match{vector,phase}}), the neighbour lists it read and changed
+ * into counters ({@code lookalike.match.lists}), and a match slower than
  * {@link #SLOW_MS} logged with its phases. The log tells an upload that cost far more than the
  * rest apart from a stall outside processing (a commit, a poll, the machine), which the latency
  * percentiles alone cannot. One instance per processor and vector: the stream thread's only.
@@ -42,6 +44,8 @@ final class MatchTiming {
   private final String vector;
   private final LongSupplier nanoTime;
   private final Timer[] timers = new Timer[PHASES.length];
+  private final Counter listsReadCounter;
+  private final Counter listsChangedCounter;
   /** Per phase, the nanos it took in this match; -1 when it did not run. */
   private final long[] nanos = new long[PHASES.length];
   private long lapStart;
@@ -56,6 +60,8 @@ final class MatchTiming {
     this.vector = vector;
     this.nanoTime = nanoTime;
     for (Phase p : PHASES) timers[p.ordinal()] = metrics.matchPhase(vector, p.tag);
+    listsReadCounter = metrics.matchLists(vector, "read");
+    listsChangedCounter = metrics.matchLists(vector, "changed");
   }
 
   /** Starts timing a match: the next lap counts from now. */
@@ -87,6 +93,8 @@ final class MatchTiming {
       total += n;
       timers[p.ordinal()].record(n, TimeUnit.NANOSECONDS);
     }
+    if (listsRead > 0) listsReadCounter.increment(listsRead);
+    if (listsChanged > 0) listsChangedCounter.increment(listsChanged);
     if (total >= TimeUnit.MILLISECONDS.toNanos(SLOW_MS) && log.isInfoEnabled()) log.info(slowMessage(imageId, total));
     return total;
   }

@@ -21,7 +21,9 @@ import org.apache.kafka.common.serialization.Serializer;
  *       serializes them;
  *   <li>{@code lookalike.dead.letters{reason}}: dead letters written, by error code;
  *   <li>{@code lookalike.embedding{vector,stage}}: time of one embedder call (histogram);
- *   <li>{@code lookalike.match{vector,phase}}: the match stage's time per upload, by phase (histogram).
+ *   <li>{@code lookalike.match{vector,phase}}: the match stage's time per upload, by phase (histogram);
+ *   <li>{@code lookalike.match.lists{vector,outcome}}: other images' neighbour lists the match stage
+ *       read (outcome read) and changed (outcome changed).
  * </ul>
  * Counters are looked up once, when the topology is built (per topic) or on first use (per reason,
  * per vector), so counting a record is one increment. Every method is thread-safe: one instance
@@ -34,6 +36,7 @@ public final class TopologyMetrics {
   public static final String DEAD_LETTERS = "lookalike.dead.letters";
   public static final String EMBEDDING = "lookalike.embedding";
   public static final String MATCH = "lookalike.match";
+  public static final String MATCH_LISTS = "lookalike.match.lists";
   /** The phases of {@link #MATCH}, in the order a match runs them. */
   public static final List<String> MATCH_PHASES = List.of("check", "store", "search", "lists", "own");
   public static final String INGEST = "ingest";
@@ -82,6 +85,12 @@ public final class TopologyMetrics {
         .tag("vector", vector).tag("phase", phase)
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(10))
         .register(meters);
+  }
+
+  /** Neighbour lists of other images that the match stage read ({@code read}) or changed ({@code changed}). */
+  public Counter matchLists(String vector, String outcome) {
+    return Counter.builder(MATCH_LISTS).description("Other images' neighbour lists the match stage read or changed, per named vector")
+        .tag("vector", vector).tag("outcome", outcome).register(meters);
   }
 
   /** The source's deserializer, counting every record it is handed. */

@@ -51,6 +51,8 @@ class MatchTimingTest {
       t.finish("img-9");
     });
 
+    assertThat(meters.find(TopologyMetrics.MATCH_LISTS).tag("outcome", "read").counter().count()).isEqualTo(7);
+    assertThat(meters.find(TopologyMetrics.MATCH_LISTS).tag("outcome", "changed").counter().count()).isEqualTo(2);
     assertThat(line).isEqualTo("slow match: vector perceptual, image img-9, 100.0 ms: check 0.0 store 90.0 search 0.0 lists 10.0 own 0.0"
         + " (7 lists read, 2 changed)");
   }
