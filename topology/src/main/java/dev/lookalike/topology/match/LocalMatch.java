@@ -6,6 +6,7 @@ import dev.lookalike.avro.internal.Neighbor;
 import dev.lookalike.avro.internal.NeighborState;
 import dev.lookalike.config.VectorConfig;
 import dev.lookalike.topology.store.IndexedImage;
+import dev.lookalike.topology.store.KnnCollector;
 import dev.lookalike.topology.store.KnnRequest;
 import dev.lookalike.topology.store.PairOrder;
 import dev.lookalike.topology.store.ScoredImage;
@@ -36,38 +37,20 @@ final class LocalMatch {
   static MatchPartial search(NeighborBook book, MatchMessage asking, int partition, boolean full, Record<?, ?> cause,
                             MatchTiming timing) {
     VectorConfig v = book.vector();
-    // The callback runs for every image the search passes over: settings are read once, here.
-    int k = v.recommendK();
-    float minScore = v.recommendMinScore();
-    boolean duplicates = v.duplicatesEnabled();
-    float threshold = v.duplicateThreshold();
     float[] query = VectorMath.toArray(asking.getVector());
-    TopKCollector top = new TopKCollector(k, minScore);
-    List<ScoredImage> earlierDuplicates = new ArrayList<>();
-    Map<String, ScoredImage> localUpdates = new LinkedHashMap<>();
-    float floorScore = duplicates ? Math.min(minScore, threshold) : minScore;
+    MatchCollector found = new MatchCollector(v, asking, full);
+    float floorScore = v.duplicatesEnabled() ? Math.min(v.recommendMinScore(), v.duplicateThreshold()) : v.recommendMinScore();
     SearchFilter filter = SearchFilter.tenant(asking.getTenant()).excluding(asking.getImageId()).withMinScore(floorScore);
     // An approximate index offers the asking image's nearest images and is asked for every image
     // at or above the duplicate threshold (it widens its search near the threshold).
-    KnnRequest request = new KnnRequest(k, duplicates ? threshold : Float.POSITIVE_INFINITY);
-    long askingAt = asking.getUploadedAt();
-    String askingId = asking.getImageId();
-    book.vectors().search(query, filter, request, (image, score) -> {
-      top.collect(image, score);
-      if (!full) return;
-      boolean duplicate = duplicates && score >= threshold;
-      boolean entersList = k > 0 && score >= minScore && !(score < image.admissionFloor()); // NaN: not known, look
-      if (!duplicate && !entersList) return;
-      boolean askingIsLater = PairOrder.compare(askingAt, askingId, image.uploadedAt(), image.imageId()) > 0;
-      if (duplicate && askingIsLater) earlierDuplicates.add(new ScoredImage(image, score));
-      if ((duplicate && !askingIsLater) || entersList) localUpdates.put(image.imageId(), new ScoredImage(image, score));
-    });
+    KnnRequest request = new KnnRequest(v.recommendK(), v.duplicatesEnabled() ? v.duplicateThreshold() : Float.POSITIVE_INFINITY);
+    book.vectors().search(query, filter, request, found);
     timing.lap(MatchTiming.Phase.SEARCH);
-    if (full) updateLocalImages(book, asking, localUpdates.values(), cause, timing);
+    if (full) updateLocalImages(book, asking, found.localUpdates.values(), cause, timing);
     timing.lap(MatchTiming.Phase.LISTS);
     List<Neighbor> hits = new ArrayList<>();
-    for (ScoredImage hit : top.results()) hits.add(neighbor(hit));
-    for (ScoredImage hit : earlierDuplicates) {
+    for (ScoredImage hit : found.top.results()) hits.add(neighbor(hit));
+    for (ScoredImage hit : found.earlierDuplicates) {
       if (!NeighborLists.contains(hits, hit.imageId())) hits.add(neighbor(hit));
     }
     return MatchPartial.newBuilder()
@@ -78,6 +61,62 @@ final class LocalMatch {
         .setVersion(asking.getVersion())
         .setHits(hits)
         .build();
+  }
+
+  /**
+   * What a search of this partition collects for the asking image: its top-k, its duplicates
+   * that are earlier than it, and the local images whose lists it enters or with which it forms
+   * a pair decided here. The search passes over hundreds of images (the duplicate beam); most
+   * are none of these, and {@link #wants} tells the index so before it builds them.
+   */
+  private static final class MatchCollector implements KnnCollector {
+    // Read once per search: collect runs for every image the search keeps.
+    private final int k;
+    private final float minScore;
+    private final boolean duplicates;
+    private final float threshold;
+    private final boolean full;
+    private final long askingAt;
+    private final String askingId;
+    final TopKCollector top;
+    final List<ScoredImage> earlierDuplicates = new ArrayList<>();
+    final Map<String, ScoredImage> localUpdates = new LinkedHashMap<>();
+
+    MatchCollector(VectorConfig v, MatchMessage asking, boolean full) {
+      this.k = v.recommendK();
+      this.minScore = v.recommendMinScore();
+      this.duplicates = v.duplicatesEnabled();
+      this.threshold = v.duplicateThreshold();
+      this.full = full;
+      this.askingAt = asking.getUploadedAt();
+      this.askingId = asking.getImageId();
+      this.top = new TopKCollector(k, minScore);
+    }
+
+    @Override
+    public boolean wants(float score, float admissionFloor) {
+      return score >= top.minCompetitiveScore() || (full && (isDuplicate(score) || entersList(score, admissionFloor)));
+    }
+
+    @Override
+    public void collect(IndexedImage image, float score) {
+      top.collect(image, score);
+      if (!full) return;
+      boolean duplicate = isDuplicate(score);
+      boolean entersList = entersList(score, image.admissionFloor());
+      if (!duplicate && !entersList) return;
+      boolean askingIsLater = PairOrder.compare(askingAt, askingId, image.uploadedAt(), image.imageId()) > 0;
+      if (duplicate && askingIsLater) earlierDuplicates.add(new ScoredImage(image, score));
+      if ((duplicate && !askingIsLater) || entersList) localUpdates.put(image.imageId(), new ScoredImage(image, score));
+    }
+
+    private boolean isDuplicate(float score) {
+      return duplicates && score >= threshold;
+    }
+
+    private boolean entersList(float score, float admissionFloor) {
+      return k > 0 && score >= minScore && !(score < admissionFloor); // NaN: not known, look
+    }
   }
 
   /** The asking image as a neighbour of local images: list offers and later-image pairs. */

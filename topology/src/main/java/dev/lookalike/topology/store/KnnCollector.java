@@ -12,4 +12,15 @@ public interface KnnCollector {
   default float minCompetitiveScore() {
     return Float.NEGATIVE_INFINITY;
   }
+
+  /**
+   * Whether a candidate with this exact score, whose image has this cached admission floor (NaN:
+   * not known; see {@link IndexedImage#admissionFloor()}), could change the result. An index that
+   * keeps the floor beside the vector asks before it builds the image: building one reads its
+   * record and decodes its strings, and a search that offers hundreds of candidates to a
+   * collector that wants a few pays for every one it builds.
+   */
+  default boolean wants(float score, float admissionFloor) {
+    return true;
+  }
 }

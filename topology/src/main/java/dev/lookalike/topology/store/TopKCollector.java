@@ -32,6 +32,7 @@ public final class TopKCollector implements KnnCollector {
 
   @Override
   public float minCompetitiveScore() {
+    if (k == 0) return Float.POSITIVE_INFINITY; // keeps nothing
     return heap.size() < k ? minScore : Math.max(minScore, heap.peek().score());
   }
 

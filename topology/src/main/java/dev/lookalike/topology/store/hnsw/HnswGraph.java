@@ -343,7 +343,8 @@ final class HnswGraph implements AutoCloseable {
   /**
    * Rescores the beam exactly and offers it best first, stopping at the first candidate the
    * collector cannot use: building an image reads its record (a cache miss each), so a top-10
-   * search builds about ten, not the whole beam.
+   * search builds about ten, not the whole beam; a collector that must see more (the match
+   * stage's) is asked first whether it {@linkplain KnnCollector#wants wants} each one.
    */
   private void offerBestFirst(float[] query, SearchFilter filter, KnnCollector collector, Scratch s) {
     NodeHeap results = s.results;
@@ -357,7 +358,8 @@ final class HnswGraph implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       float exact = unsortable(~(int) (order[i] >> 32));
       if (exact < filter.minScore() || exact < collector.minCompetitiveScore()) return;
-      collector.collect(records.image((int) order[i], tenant), exact);
+      int node = (int) order[i];
+      if (collector.wants(exact, records.floor(node))) collector.collect(records.image(node, tenant), exact);
     }
   }
 
@@ -400,7 +402,7 @@ final class HnswGraph implements AutoCloseable {
     for (int node = 0; node < size; node++) {
       if (deleted.get(node)) continue;
       float exact = floats.dot(query, node);
-      if (exact < filter.minScore() || exact < collector.minCompetitiveScore()) continue;
+      if (exact < filter.minScore() || exact < collector.minCompetitiveScore() || !collector.wants(exact, records.floor(node))) continue;
       IndexedImage image = records.image(node, tenant);
       if (filter.accepts(image)) collector.collect(image, exact);
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lookalike.topology.store.ExactScanIndex;
 import dev.lookalike.topology.store.IndexedImage;
+import dev.lookalike.topology.store.KnnCollector;
 import dev.lookalike.topology.store.KnnRequest;
 import dev.lookalike.topology.store.ScoredImage;
 import dev.lookalike.topology.store.SearchFilter;
@@ -143,6 +144,39 @@ class HnswIndexTest {
       float[] query = data.next();
       assertEquals(topK(exact, query, 10, SearchFilter.tenant("t")), topK(small, query, 10, SearchFilter.tenant("t")));
       assertEquals(topK(exact, query, 10, rare), topK(graph, query, 10, rare));
+    }
+  }
+
+  @Test
+  void aCollectorIsHandedOnlyTheImagesItWantsAndIsAskedWithEachImagesFloor() {
+    int dims = 48;
+    ClusteredVectors data = new ClusteredVectors(23, dims, 30, 0.9);
+    HnswIndex scanned = new HnswIndex(dims, HnswParams.DEFAULTS); // a small tenant: scanned
+    HnswIndex graph = new HnswIndex(dims, GRAPH_ALWAYS);
+    for (int i = 0; i < 2_000; i++) add(i, "t", data.next(), scanned, graph);
+    for (HnswIndex index : List.of(scanned, graph)) {
+      for (int i = 0; i < 2_000; i += 2) index.admissionFloor("img-" + i, 2f); // above any score: never wanted
+      for (int q = 0; q < 20; q++) {
+        float[] query = data.next();
+        List<String> all = new ArrayList<>();
+        index.search(query, SearchFilter.tenant("t"), new KnnRequest(10, 0.5f), (image, score) -> all.add(image.imageId()));
+        List<String> wanted = new ArrayList<>();
+        index.search(query, SearchFilter.tenant("t"), new KnnRequest(10, 0.5f), new KnnCollector() {
+          @Override
+          public boolean wants(float score, float admissionFloor) {
+            return !(score < admissionFloor);
+          }
+
+          @Override
+          public void collect(IndexedImage image, float score) {
+            assertTrue(score >= image.admissionFloor() || Float.isNaN(image.admissionFloor()), image.imageId() + " was not wanted");
+            wanted.add(image.imageId());
+          }
+        });
+        List<String> odd = all.stream().filter(id -> Integer.parseInt(id.substring(4)) % 2 == 1).toList();
+        assertTrue(odd.size() < all.size(), "the search must offer some floored images for this test to mean anything");
+        assertEquals(odd, wanted);
+      }
     }
   }
 
