@@ -48,6 +48,20 @@ record LatencySplit(Latencies toAppend, Latencies toRead, List<Latencies> window
     return new LatencySplit(Latencies.of(Arrays.copyOf(toAppend, n)), Latencies.of(Arrays.copyOf(toRead, n)), windows);
   }
 
+  /** Only the windows: for a run whose outputs carry no append time (the pass-through baseline). */
+  static LatencySplit windowsOf(long[] sentNanos, Long[] seenNanos) {
+    List<List<Long>> byWindow = new ArrayList<>();
+    for (int i = 0; i < sentNanos.length; i++) {
+      if (seenNanos[i] == null) continue;
+      int window = (int) ((sentNanos[i] - sentNanos[0]) / (WINDOW_SECONDS * 1_000_000_000L));
+      while (byWindow.size() <= window) byWindow.add(new ArrayList<>());
+      byWindow.get(window).add(seenNanos[i] - sentNanos[i]);
+    }
+    List<Latencies> windows = byWindow.stream()
+        .map(w -> Latencies.of(w.stream().mapToLong(Long::longValue).toArray())).toList();
+    return new LatencySplit(Latencies.of(new long[0]), Latencies.of(new long[0]), windows);
+  }
+
   /** "p50/p99 (count)" per window, in the order they were sent. */
   String windowSummary() {
     StringBuilder out = new StringBuilder();

@@ -85,7 +85,8 @@ public final class LoadDriver {
     progress("  upload to append %s ms; append to read %s ms; by %d-s window p50/p99: %s", latency.split().toAppend().summary(),
         latency.split().toRead().summary(), LatencySplit.WINDOW_SECONDS, latency.split().windowSummary());
     PhaseResult baselineLatency = runner.passThrough(scenario, paced, rate, "lat");
-    progress("baseline at %.0f events/s: latency %s ms", rate, baselineLatency.duplicateLatency().summary());
+    progress("baseline at %.0f events/s: latency %s ms; by %d-s window p50/p99: %s", rate, baselineLatency.duplicateLatency().summary(),
+        LatencySplit.WINDOW_SECONDS, baselineLatency.split().windowSummary());
     return new ModeResult(scenario.name(), scenario.describe(), baseline, saturated, latency, baselineLatency);
   }
 

@@ -105,12 +105,14 @@ final class LoadReport {
               + "append to read_committed read (the commit) %s ms. By %d-s window of sending, p50/p99 (pairs): %s.%n",
           p.split().toAppend().summary(), p.split().toRead().summary(), LatencySplit.WINDOW_SECONDS, p.split().windowSummary()));
       md.append(String.format("  - Match stage per upload: %s.%n", p.matchPhases().perUpload()));
+      md.append(String.format("  - Machine (`MachineProbe`, same windows): %s.%n", p.machine()));
     }
     md.append(String.format("- Baseline (pass-through): %s events/s at saturation (CPU %.2f process, %.2f stream threads, "
             + "load average %.1f)%s.%n",
         rate(r.baseline()), r.baseline().cpu().processCores(), r.baseline().cpu().streamCores(), r.baseline().cpu().loadAverage(),
-        r.baselinePaced() == null ? "" : String.format("; paced at %.0f events/s, upload to sink copy %s ms",
-            r.baselinePaced().offeredRate(), r.baselinePaced().duplicateLatency().summary())));
+        r.baselinePaced() == null ? "" : String.format("; paced at %.0f events/s, upload to sink copy %s ms, by %d-s window "
+                + "p50/p99: %s; machine: %s", r.baselinePaced().offeredRate(), r.baselinePaced().duplicateLatency().summary(),
+            LatencySplit.WINDOW_SECONDS, r.baselinePaced().split().windowSummary(), r.baselinePaced().machine())));
     if (o.preload.viaChangelog()) {
       md.append(String.format("- Start → RUNNING: %.1f s restoring %,d pre-stored vectors (and their neighbour lists)%s, %.1f s for the "
               + "stateless baseline; writing the changelogs took %.1f s.%n", s.startToRunning().toMillis() / 1e3, o.preloaded,

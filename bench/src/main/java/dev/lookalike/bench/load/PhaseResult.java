@@ -19,12 +19,13 @@ import java.time.Duration;
  * @param preload time to pre-store (changelog write or streaming through the topology)
  * @param warmup time to send and drain the warm-up events
  * @param matchPhases the match stage's stream-thread time by phase over the measured events (topology only)
+ * @param machine the {@link MachineProbe}'s report by latency window
  */
 record PhaseResult(String what, int events, long storedAtStart, double seconds, boolean drained, double offeredRate,
                    Latencies duplicateLatency, Latencies recommendationLatency, int planted, int found, int unplanted,
                    int exactExpected, int exactFound, double deadLetters, Duration startToRunning, Duration preload,
                    Duration warmup, CpuMeter.Usage cpu, double senderBehindMs,
-                   LatencySplit split, MatchPhases matchPhases) {
+                   LatencySplit split, MatchPhases matchPhases, String machine) {
 
   double throughput() {
     return events / seconds;

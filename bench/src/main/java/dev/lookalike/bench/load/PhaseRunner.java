@@ -91,20 +91,25 @@ final class PhaseRunner {
 
         CpuMeter cpu = new CpuMeter();
         MatchPhases matchBefore = run.matchPhases();
+        MachineProbe machine = MachineProbe.start();
         long[] sent = send(sender, input, events, rate);
         LoadDriver.progress("  %s: sent %,d events in %.2f s, from %s (the latency windows count from there)", appId, events.size(),
             (System.nanoTime() - sent[0]) / 1e9, wallClock(sent[0]));
         long drainedAt = run.awaitDrained(timeout, appId);
         CpuMeter.Usage usage = cpu.stop();
         MatchPhases matchPhases = run.matchPhases().since(matchBefore);
+        machine.close();
+        String machineWindows = machine.windowSummary(sent[0], LatencySplit.WINDOW_SECONDS);
         LoadDriver.progress("  %s: match stage per upload %s", appId, matchPhases.perUpload());
+        LoadDriver.progress("  %s: machine probe %s", appId, machineWindows);
         Outcome outcome = outcome(scenario, events, sent, duplicates, config.commitIntervalMs(), run);
         long end = drainedAt < 0 ? System.nanoTime() : Math.max(drainedAt, outcome.lastPlantedSeen());
         long[] recs = recommendations == null ? new long[0] : latencies(events, sent, recommendations);
         return new PhaseResult("topology", events.size(), preload.count() + scenario.warmup().size(), (end - sent[0]) / 1e9,
             drainedAt >= 0, rate, Latencies.of(outcome.latencies()), Latencies.of(recs), outcome.planted(), outcome.found(),
             outcome.unplanted(), outcome.exactExpected(), outcome.exactFound(), run.deadLetters() - deadBefore,
-            run.startToRunning(), preloadTime, warmupTime, usage, sender.maxBehindNanos() / 1e6, outcome.split(), matchPhases);
+            run.startToRunning(), preloadTime, warmupTime, usage, sender.maxBehindNanos() / 1e6, outcome.split(), matchPhases,
+            machineWindows);
       }
     }
   }
@@ -202,15 +207,19 @@ final class PhaseRunner {
       sender.burst(client.name(), scenario.warmup(), client.valueSerde().serializer());
       awaitRecords(out, scenario.warmup().size(), appId + " warm-up");
       CpuMeter cpu = new CpuMeter();
+      MachineProbe machine = MachineProbe.start();
       long[] sent = send(sender, client, events, rate);
       LoadDriver.progress("  %s: sent %,d events in %.2f s", appId, events.size(), (System.nanoTime() - sent[0]) / 1e9);
       boolean drained = awaitRecords(out, scenario.warmup().size() + events.size(), appId);
       CpuMeter.Usage usage = cpu.stop();
+      machine.close();
+      String machineWindows = machine.windowSummary(sent[0], LatencySplit.WINDOW_SECONDS);
+      LoadDriver.progress("  %s: machine probe %s", appId, machineWindows);
       long[] latencies = latencies(events, sent, out);
       long end = drained ? out.lastSeenNanos() : System.nanoTime();
       return new PhaseResult("baseline", events.size(), 0, (end - sent[0]) / 1e9, drained, rate, Latencies.of(latencies),
           Latencies.of(new long[0]), 0, 0, 0, -1, -1, 0, run.startToRunning(), Duration.ZERO, Duration.ZERO, usage,
-          sender.maxBehindNanos() / 1e6, LatencySplit.empty(), MatchPhases.empty());
+          sender.maxBehindNanos() / 1e6, baselineWindows(events, sent, out), MatchPhases.empty(), machineWindows);
     }
   }
 
@@ -287,6 +296,12 @@ final class PhaseRunner {
     }
     return new Outcome(java.util.Arrays.copyOf(latencies, found), planted.size(), found, unplanted,
         exact == null ? -1 : exact.size(), exactFound, last, LatencySplit.of(sent, seenAt, appendedAt));
+  }
+
+  private static <V> LatencySplit baselineWindows(List<LoadEvent<V>> events, long[] sent, OutputWatcher out) {
+    Long[] seen = new Long[events.size()];
+    for (int i = 0; i < events.size(); i++) seen[i] = out.firstSeen(events.get(i).id());
+    return LatencySplit.windowsOf(sent, seen);
   }
 
   private static <V> long[] latencies(List<LoadEvent<V>> events, long[] sent, OutputWatcher out) {
