@@ -13,6 +13,9 @@
 #   bench/run-load.sh --set vector.perceptual.index=hnsw --append   # once HNSW lands (--help for all)
 #   bench/run-load.sh --set kafka.rocksdb.config.setter=dev.lookalike.bench.load.RocksDbDiagnostics
 #     (RocksDB's info log and 10-s statistics, write stalls included, in each store's LOG under the state dir)
+# Each measured phase reports the match stage's time per upload by phase (lookalike.match) and a
+# machine probe per 10-s latency window (a timed memory chase and the hypervisor's steal time);
+# matches over 100 ms are logged with their phases (MatchTiming), to line up with those windows.
 # Environment: LOAD_HEAP (default 4g; ~6 GB per million stored 512-d vectors), LOAD_JFR=FILE to
 # record a Flight Recorder profile, LOAD_JAVA_OPTS for more JVM options (e.g.
 # -Dorg.slf4j.simpleLogger.log.dev.lookalike=info for the service's own log), JAVA_HOME.
