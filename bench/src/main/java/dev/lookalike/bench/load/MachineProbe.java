@@ -29,7 +29,7 @@ final class MachineProbe implements AutoCloseable {
   /** One probe: when it started (System.nanoTime), its wall and CPU nanos, the machine's steal and total jiffies then. */
   private record Sample(long at, long wallNanos, long cpuNanos, long steal, long total) {}
 
-  private final int[] next = cycle();
+  private final int[] next = Cycle.NEXT;
   private final List<Sample> samples = new ArrayList<>();
   private final Thread thread;
   private volatile boolean running = true;
@@ -124,6 +124,11 @@ final class MachineProbe implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       return new long[] {0, 0};
     }
+  }
+
+  /** Built once per JVM, on first use: 64 MB and a second of shuffling are not a per-phase cost. */
+  private static final class Cycle {
+    static final int[] NEXT = cycle();
   }
 
   /** One random cycle through every slot (Sattolo), so each hop is a miss the prefetcher cannot guess. */

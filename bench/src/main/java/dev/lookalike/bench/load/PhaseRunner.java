@@ -89,9 +89,9 @@ final class PhaseRunner {
         Duration warmupTime = Duration.ofNanos(System.nanoTime() - warmupStart);
         double deadBefore = run.deadLetters();
 
+        MachineProbe machine = MachineProbe.start(); // before the CPU meter: its first start builds its 64 MB cycle
         CpuMeter cpu = new CpuMeter();
         MatchPhases matchBefore = run.matchPhases();
-        MachineProbe machine = MachineProbe.start();
         long[] sent = send(sender, input, events, rate);
         LoadDriver.progress("  %s: sent %,d events in %.2f s, from %s (the latency windows count from there)", appId, events.size(),
             (System.nanoTime() - sent[0]) / 1e9, wallClock(sent[0]));
@@ -206,8 +206,8 @@ final class PhaseRunner {
       run.start(timeout);
       sender.burst(client.name(), scenario.warmup(), client.valueSerde().serializer());
       awaitRecords(out, scenario.warmup().size(), appId + " warm-up");
-      CpuMeter cpu = new CpuMeter();
       MachineProbe machine = MachineProbe.start();
+      CpuMeter cpu = new CpuMeter();
       long[] sent = send(sender, client, events, rate);
       LoadDriver.progress("  %s: sent %,d events in %.2f s", appId, events.size(), (System.nanoTime() - sent[0]) / 1e9);
       boolean drained = awaitRecords(out, scenario.warmup().size() + events.size(), appId);
