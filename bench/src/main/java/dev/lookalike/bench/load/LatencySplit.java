@@ -32,24 +32,25 @@ record LatencySplit(Latencies toAppend, Latencies toRead, List<Latencies> window
     long wallMinusNanos = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
     long[] toAppend = new long[sentNanos.length];
     long[] toRead = new long[sentNanos.length];
-    List<List<Long>> byWindow = new ArrayList<>();
+    Long[] split = new Long[sentNanos.length]; // the pairs with both times: the windows count those
     int n = 0;
     for (int i = 0; i < sentNanos.length; i++) {
       if (seenNanos[i] == null || appendedMs[i] == null) continue;
       long appendedNanos = appendedMs[i] * 1_000_000L - wallMinusNanos;
       toAppend[n] = appendedNanos - sentNanos[i];
       toRead[n++] = seenNanos[i] - appendedNanos;
-      int window = (int) ((sentNanos[i] - sentNanos[0]) / (WINDOW_SECONDS * 1_000_000_000L));
-      while (byWindow.size() <= window) byWindow.add(new ArrayList<>());
-      byWindow.get(window).add(seenNanos[i] - sentNanos[i]);
+      split[i] = seenNanos[i];
     }
-    List<Latencies> windows = byWindow.stream()
-        .map(w -> Latencies.of(w.stream().mapToLong(Long::longValue).toArray())).toList();
-    return new LatencySplit(Latencies.of(Arrays.copyOf(toAppend, n)), Latencies.of(Arrays.copyOf(toRead, n)), windows);
+    return new LatencySplit(Latencies.of(Arrays.copyOf(toAppend, n)), Latencies.of(Arrays.copyOf(toRead, n)), windows(sentNanos, split));
   }
 
   /** Only the windows: for a run whose outputs carry no append time (the pass-through baseline). */
   static LatencySplit windowsOf(long[] sentNanos, Long[] seenNanos) {
+    return new LatencySplit(Latencies.of(new long[0]), Latencies.of(new long[0]), windows(sentNanos, seenNanos));
+  }
+
+  /** The whole latency of the events seen (non-null), by window of their sending. */
+  private static List<Latencies> windows(long[] sentNanos, Long[] seenNanos) {
     List<List<Long>> byWindow = new ArrayList<>();
     for (int i = 0; i < sentNanos.length; i++) {
       if (seenNanos[i] == null) continue;
@@ -57,9 +58,7 @@ record LatencySplit(Latencies toAppend, Latencies toRead, List<Latencies> window
       while (byWindow.size() <= window) byWindow.add(new ArrayList<>());
       byWindow.get(window).add(seenNanos[i] - sentNanos[i]);
     }
-    List<Latencies> windows = byWindow.stream()
-        .map(w -> Latencies.of(w.stream().mapToLong(Long::longValue).toArray())).toList();
-    return new LatencySplit(Latencies.of(new long[0]), Latencies.of(new long[0]), windows);
+    return byWindow.stream().map(w -> Latencies.of(w.stream().mapToLong(Long::longValue).toArray())).toList();
   }
 
   /** "p50/p99 (count)" per window, in the order they were sent. */

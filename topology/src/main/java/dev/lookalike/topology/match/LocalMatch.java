@@ -70,7 +70,7 @@ final class LocalMatch {
    * are none of these, and {@link #wants} tells the index so before it builds them.
    */
   private static final class MatchCollector implements KnnCollector {
-    // Read once per search: collect runs for every image the search keeps.
+    // Read once per search: wants runs for every candidate the search keeps, collect for the wanted ones.
     private final int k;
     private final float minScore;
     private final boolean duplicates;
