@@ -46,6 +46,10 @@ class HttpApiIntegrationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String DEFAULT_KEY = "key-of-default";
   private static final String GLOBEX_KEY = "key-of-globex";
+  private static final String INITECH_KEY = "key-of-initech";
+  // Ids shaped like object-store keys: slashes, a space, a percent sign.
+  private static final String ALBUM_ID = "albums/2026/cat.png";
+  private static final String ALBUM_COPY_ID = "albums/2026/cat copy 100%.jpg";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static EmbeddedKafka kafka;
   private static LookalikeService service;
@@ -67,7 +71,8 @@ class HttpApiIntegrationTest {
         LookalikeConfig.STATE_DIR, tmp.toString(),
         LookalikeConfig.IMAGE_MAX_BYTES, String.valueOf(2 * 1024 * 1024),
         LookalikeConfig.FETCH_ALLOW_PRIVATE_NETWORKS, "true",
-        LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(DEFAULT_KEY) + ":default," + ApiKeysTest.hash(GLOBEX_KEY) + ":globex",
+        LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(DEFAULT_KEY) + ":default," + ApiKeysTest.hash(GLOBEX_KEY) + ":globex,"
+            + ApiKeysTest.hash(INITECH_KEY) + ":initech",
         "topic.uploaded", "http.images.uploaded"));
     service = LookalikeService.start(config);
     assertThat(service.awaitReady(Duration.ofMinutes(2))).isTrue();
@@ -83,10 +88,13 @@ class HttpApiIntegrationTest {
         send(producer, topics, "base-small", "default", TestImages.jpeg(TestImages.resize(base, 0.5), 40), List.of("cat"));
         send(producer, topics, "other", "default", TestImages.encode(TestImages.generate(6), "png"), List.of("dog"));
         send(producer, topics, "secret", "globex", TestImages.encode(base, "png"), List.of("cat"));
+        send(producer, topics, ALBUM_ID, "initech", TestImages.encode(base, "png"), List.of("cat"));
+        send(producer, topics, ALBUM_COPY_ID, "initech", TestImages.jpeg(base, 60), List.of("cat"));
       }
     }
     await().atMost(Duration.ofMinutes(2)).until(() -> embedded("/v1/images/base") && embedded("/v1/images/base-small")
-        && embedded("/v1/images/other") && embeddedAs(GLOBEX_KEY, "/v1/images/secret"));
+        && embedded("/v1/images/other") && embeddedAs(GLOBEX_KEY, "/v1/images/secret")
+        && embeddedAs(INITECH_KEY, "/v1/images/" + encoded(ALBUM_ID)) && embeddedAs(INITECH_KEY, "/v1/images/" + encoded(ALBUM_COPY_ID)));
   }
 
   private static boolean embedded(String path) throws Exception {
@@ -156,6 +164,28 @@ class HttpApiIntegrationTest {
 
     JsonNode strict = json(post("/v1/search", "{\"nearObject\":{\"id\":\"base\"},\"minScore\":0.99999}"));
     assertThat(strict.path("results")).isEmpty();
+  }
+
+  /** Ids may hold any printable character; clients encode them as a path segment (%2F for a slash), as browsers and URLEncoder do. */
+  @Test
+  void idsWithSlashesAndSpacesAreReachableEncoded() throws Exception {
+    JsonNode image = json(getAs(INITECH_KEY, "/v1/images/" + encoded(ALBUM_ID)));
+    assertThat(image.path("imageId").asText()).isEqualTo(ALBUM_ID);
+    JsonNode duplicates = json(getAs(INITECH_KEY, "/v1/images/" + encoded(ALBUM_ID) + "/duplicates"));
+    assertThat(ids(duplicates.path("duplicates"))).containsExactly(ALBUM_COPY_ID);
+    JsonNode similar = json(getAs(INITECH_KEY, "/v1/images/" + encoded(ALBUM_COPY_ID) + "/similar"));
+    assertThat(ids(similar.path("results"))).containsExactly(ALBUM_ID);
+    HttpResponse<byte[]> thumb = HTTP.send(HttpRequest.newBuilder(URI.create(service.httpUrl() + "/v1/images/" + encoded(ALBUM_ID) + "/thumbnail"))
+        .header("x-api-key", INITECH_KEY).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(thumb.statusCode()).isEqualTo(200);
+    JsonNode byObject = json(postAs(INITECH_KEY, "/v1/search", "{\"nearObject\":{\"id\":\"" + ALBUM_ID + "\"}}"));
+    assertThat(ids(byObject.path("results"))).containsExactly(ALBUM_COPY_ID);
+    assertThat(getAs(INITECH_KEY, "/v1/images/albums%2F2026%2Fnope.png").statusCode()).isEqualTo(404);
+  }
+
+  /** An id as one path segment, the way a client encodes it (java.net.URLEncoder writes a space as +, which a path keeps literally). */
+  private static String encoded(String id) {
+    return java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   @Test

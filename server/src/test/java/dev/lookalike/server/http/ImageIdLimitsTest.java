@@ -60,6 +60,32 @@ class ImageIdLimitsTest {
         .POST(HttpRequest.BodyPublishers.ofString("{\"nearObject\":{\"id\":\"" + LONG_ID + "\"}}"))), "nearObject");
   }
 
+  /**
+   * Jetty lets an encoded slash through (ids need it, see below); decoded, it must not walk out of
+   * the page's folder: openapi.yaml sits one level above it on the classpath.
+   */
+  @Test
+  void anEncodedSlashNeverReachesAFileBesideThePage() throws Exception {
+    assertThat(send(HttpRequest.newBuilder(URI.create(base + "/openapi.yaml")).GET()).statusCode()).as("the route itself").isEqualTo(200);
+    for (String path : List.of("/..%2Fopenapi.yaml", "/web%2F..%2Fopenapi.yaml", "/..%2F..%2F..%2F..%2Fetc%2Fpasswd", "/%2e%2e/openapi.yaml",
+        "/%2e%2e%2Fopenapi.yaml", "/x/..%2F..%2Fopenapi.yaml")) {
+      HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+      assertThat(response.statusCode()).as(path).isBetween(400, 499);
+      assertThat(response.body()).as(path).doesNotContain("openapi:").doesNotContain("root:");
+      assertThat(JSON.readTree(response.body()).path("error").path("code").asText()).as(path).isNotBlank();
+    }
+  }
+
+  @Test
+  void anIdWithAnEncodedSlashReachesTheImageRoutes() throws Exception {
+    // No stream runs here, so the lookup cannot answer: the 503 says the route was reached with the
+    // decoded id, where a refusal of the URI itself would be a 400.
+    for (String path : List.of("/v1/images/albums%2F2026%2Fcat.png", "/v1/images/albums%2F2026%2Fcat.png/similar", "/v1/images/100%25%2Fcat")) {
+      HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+      assertThat(response.statusCode()).as("%s: %s", path, response.body()).isEqualTo(503);
+    }
+  }
+
   @Test
   void anInternalLookupWithABadPartitionIsA400() throws Exception {
     assertBadRequest(send(HttpRequest.newBuilder(URI.create(base + "/internal/v1/stores/image-status/keys/x?partition=zero")).GET()),
