@@ -189,7 +189,8 @@ def run(args):
                 "save_seconds": save_s, "load_seconds": load_s, "index_bytes_on_disk": file_bytes,
                 "restore_note": restore_note, "first_query_ms": None, "files": None,
                 "runtime": f"Python {platform.python_version()}, numpy {np.__version__}, batch search of all "
-                           "queries in one call with 1 thread",
+                           "queries in one call with 1 thread"
+                           + (", GLIBC_TUNABLES=" + os.environ["GLIBC_TUNABLES"] if os.environ.get("GLIBC_TUNABLES") else ""),
                 "time": datetime.datetime.now(datetime.timezone.utc).isoformat(),
                 "command": os.environ.get("BENCH_COMMAND", ""),
             }

@@ -9,6 +9,8 @@
 #                            [--engines hnswlib,faiss-hnsw-flat,faiss-hnsw-sq8,lucene-hnsw,lucene-hnsw-int8,lookalike,lookalike-offheap,lookalike-exact]
 #                            [--data-dir DIR]
 # Defaults: --size 100k --dataset all (synthetic-100k, then the real openclipart embeddings).
+# Memory in transparent huge pages for every engine where the kernel offers them (HUGE_PAGES=0: 4 KB
+# pages for all, as every run before 2026-11-22 afternoon had).
 #
 # Datasets (made once, then cached in --data-dir, default bench/target/index-data; fvecs/ivecs):
 #   synthetic-100k / synthetic-1m  clustered synthetic unit vectors, 512 dims, fixed seed
@@ -43,7 +45,7 @@ while [ $# -gt 0 ]; do
     --ef) efs="$2"; shift 2 ;;
     --engines) engines="$2"; shift 2 ;;
     --data-dir) data_dir="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
-    -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "run-index-bench: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -61,7 +63,10 @@ fi
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/jdk.sh"
 
 # Debian's Python, not a pyenv one from PATH: the engines are Debian packages.
-py() { env -u PYTHONPATH -u PYTHONHOME OMP_NUM_THREADS=1 /usr/bin/python3 "$@"; }
+# Huge pages for every engine or for none (HUGE_PAGES=0, see jdk.sh): the JVM's flag for ours and Lucene,
+# glibc's malloc tunable for hnswlib and FAISS, so each walks its graph with the same TLB reach.
+py_huge_pages=""; [ -n "$HUGE_PAGES_JAVA" ] && py_huge_pages="GLIBC_TUNABLES=glibc.malloc.hugetlb=1"
+py() { env -u PYTHONPATH -u PYTHONHOME OMP_NUM_THREADS=1 $py_huge_pages /usr/bin/python3 "$@"; }
 if [[ ",$engines," =~ ,(hnswlib|faiss-) ]] && ! py -c 'import hnswlib, faiss, numpy' 2>/dev/null; then
   echo "run-index-bench: installing python3-hnswlib python3-faiss python3-numpy ..." >&2
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
@@ -93,7 +98,7 @@ export LUCENE_VERSION
 # creating its environment when the java command line is longer than about 4 KB, and ours is ~5 KB.
 bench_java() { # heap, then IndexBench arguments
   local heap="$1"; shift
-  CLASSPATH="$classpath" java "-Xmx$heap" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+  CLASSPATH="$classpath" java "-Xmx$heap" $HUGE_PAGES_JAVA --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
     dev.lookalike.bench.index.IndexBench "$@" 2> >(grep -v -e '^WARNING: Using incubator' >&2)
 }
 mkdir -p bench/results

@@ -17,7 +17,8 @@
 # machine probe per 10-s latency window (a timed memory chase and the hypervisor's steal time);
 # matches over 100 ms are logged with their phases (MatchTiming), to line up with those windows.
 # Environment: LOAD_HEAP (default 4g; ~6 GB per million stored 512-d vectors), LOAD_JFR=FILE to
-# record a Flight Recorder profile, LOAD_JAVA_OPTS for more JVM options (e.g.
+# record a Flight Recorder profile, HUGE_PAGES=0 to run the heap in 4 KB pages (the default is transparent huge
+# pages where the kernel offers them, as the launcher runs the service), LOAD_JAVA_OPTS for more JVM options (e.g.
 # -Dorg.slf4j.simpleLogger.log.dev.lookalike=info for the service's own log), JAVA_HOME.
 # Real images: Debian's openclipart-png, fetched once with `apt-get download` into
 # ${LOOKALIKE_CACHE:-~/.cache/lookalike}/openclipart (mode b is skipped without it).
@@ -38,7 +39,7 @@ jfr=()
 [ -n "${LOAD_JFR:-}" ] && jfr=("-XX:StartFlightRecording=filename=$LOAD_JFR,settings=profile")
 cd "$root"
 # shellcheck disable=SC2086 # LOAD_JAVA_OPTS is a list of options
-exec java "-Xmx${LOAD_HEAP:-4g}" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector "${jfr[@]}" ${LOAD_JAVA_OPTS:-} \
+exec java "-Xmx${LOAD_HEAP:-4g}" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector $HUGE_PAGES_JAVA "${jfr[@]}" ${LOAD_JAVA_OPTS:-} \
   -Dlookalike.apicurio.home="$root/devstack/target/apicurio/apicurio-registry-app-2.6.13.Final" \
   -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
   dev.lookalike.bench.load.LoadDriver ${real_dir:+--real-dir "$real_dir"} --command "bench/run-load.sh $*" "$@"
