@@ -7,8 +7,10 @@ import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -28,6 +30,21 @@ final class DuplicateRoutes {
   static final long KEEP_ALIVE_SECONDS = 15;
 
   private volatile DuplicateFeed feed;
+  private final Set<SseClient> liveClients = ConcurrentHashMap.newKeySet();
+
+  /** Clients connected to the live stream now (the gauge {@code lookalike_live_clients}). */
+  int liveClients() {
+    return liveClients.size();
+  }
+
+  /**
+   * Ends every live stream (the server is stopping). Closing a client completes its request while
+   * Jetty still runs and wakes its writer, which unsubscribes; left open, each writer would find
+   * the connection gone only at its next keep-alive, after Jetty had recycled the request.
+   */
+  void endLiveStreams() {
+    liveClients.forEach(SseClient::close);
+  }
 
   void attach(DuplicateFeed feed) {
     this.feed = feed;
@@ -72,6 +89,7 @@ final class DuplicateRoutes {
     // The feed's thread only queues; this client's own virtual thread writes, so a slow client delays no one.
     Runnable unsubscribe = current.subscribe(tenant, e -> { if (!queue.offer(e)) lost.incrementAndGet(); });
     client.keepAlive();
+    liveClients.add(client);
     Thread writer = Thread.ofVirtual().name("sse-near-duplicates").unstarted(() -> {
       try {
         client.sendComment("near-duplicate events of tenant " + tenant);
@@ -90,6 +108,7 @@ final class DuplicateRoutes {
       } finally {
         unsubscribe.run();
         client.close();
+        liveClients.remove(client);
       }
     });
     client.onClose(() -> {

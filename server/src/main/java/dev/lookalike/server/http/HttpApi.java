@@ -16,6 +16,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -74,6 +75,8 @@ public final class HttpApi implements AutoCloseable {
     SeedRoutes seeds = new SeedRoutes(api, queryVectors, services.embeddersByName());
     InternalRoutes internal = new InternalRoutes(api);
     DuplicateRoutes duplicates = new DuplicateRoutes();
+    Gauge.builder("lookalike.live.clients", duplicates, DuplicateRoutes::liveClients)
+        .description("clients connected to the live near-duplicate stream").register(metrics);
     Javalin app = Javalin.create(cfg -> {
       cfg.jetty.host = config.httpHost();
       cfg.jetty.port = config.httpPort();
@@ -187,8 +190,14 @@ public final class HttpApi implements AutoCloseable {
     return app.port();
   }
 
+  /** Clients connected to the live near-duplicate stream now. */
+  int liveClients() {
+    return duplicates.liveClients();
+  }
+
   @Override
   public void close() {
+    duplicates.endLiveStreams(); // while Jetty still runs: stopping it under them leaves Javalin finishing recycled requests
     app.stop();
   }
 }

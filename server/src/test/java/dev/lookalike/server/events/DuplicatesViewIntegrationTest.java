@@ -3,6 +3,11 @@ package dev.lookalike.server.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lookalike.avro.ImageSource;
@@ -39,6 +44,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The duplicates view and the live near-duplicate events of a real service on a real broker. */
 class DuplicatesViewIntegrationTest {
@@ -191,6 +197,44 @@ class DuplicatesViewIntegrationTest {
       response.body().close();
       reader.interrupt();
     }
+  }
+
+  /**
+   * A client that goes away (a closed browser tab) is noticed at the next keep-alive: it leaves
+   * the {@code lookalike_live_clients} gauge, and nothing about it is logged above INFO.
+   * (Stopping the server under a live client is LiveStreamShutdownTest.)
+   */
+  @Test
+  void aClientThatGoesAwayIsDroppedQuietly() throws Exception {
+    ListAppender<ILoggingEvent> javalinLog = new ListAppender<>();
+    Logger javalin = (Logger) LoggerFactory.getLogger("io.javalin");
+    Logger ours = (Logger) LoggerFactory.getLogger("dev.lookalike.server.http");
+    javalinLog.start();
+    javalin.addAppender(javalinLog);
+    ours.addAppender(javalinLog);
+    try {
+      await().atMost(Duration.ofSeconds(45)).until(() -> liveClients() == 0); // the other live test's client, if it ran first
+      HttpResponse<Stream<String>> response = HTTP.send(HttpRequest.newBuilder(
+          URI.create(service.httpUrl() + "/v1/events/near-duplicates?api_key=" + LIVE_KEY))
+          .header("accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body().findFirst()).as("the opening comment").hasValueSatisfying(l -> assertThat(l).startsWith(":"));
+      assertThat(liveClients()).isEqualTo(1);
+      response.body().close();
+      // The server notices at its next keep-alive write (DuplicateRoutes.KEEP_ALIVE_SECONDS, 15 s).
+      await().atMost(Duration.ofSeconds(45)).until(() -> liveClients() == 0);
+      assertThat(javalinLog.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()))
+          .isEmpty();
+    } finally {
+      javalin.detachAppender(javalinLog);
+      ours.detachAppender(javalinLog);
+    }
+  }
+
+  private static int liveClients() throws Exception {
+    HttpResponse<String> metrics = get(DEFAULT_KEY, "/metrics");
+    return metrics.body().lines().filter(l -> l.startsWith("lookalike_live_clients")).map(l -> (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst().orElseThrow();
   }
 
   private static List<String> images(JsonNode group) {
