@@ -31,6 +31,7 @@ final class DuplicateRoutes {
 
   private volatile DuplicateFeed feed;
   private final Set<SseClient> liveClients = ConcurrentHashMap.newKeySet();
+  private volatile boolean stopping;
 
   /** Clients connected to the live stream now (the gauge {@code lookalike_live_clients}). */
   int liveClients() {
@@ -43,6 +44,7 @@ final class DuplicateRoutes {
    * the connection gone only at its next keep-alive, after Jetty had recycled the request.
    */
   void endLiveStreams() {
+    stopping = true;
     liveClients.forEach(SseClient::close);
   }
 
@@ -90,6 +92,7 @@ final class DuplicateRoutes {
     Runnable unsubscribe = current.subscribe(tenant, e -> { if (!queue.offer(e)) lost.incrementAndGet(); });
     client.keepAlive();
     liveClients.add(client);
+    if (stopping) client.close(); // connected while endLiveStreams ran, which may have missed it; the writer then ends at once
     Thread writer = Thread.ofVirtual().name("sse-near-duplicates").unstarted(() -> {
       try {
         client.sendComment("near-duplicate events of tenant " + tenant);
