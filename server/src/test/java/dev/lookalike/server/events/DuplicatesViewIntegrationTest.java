@@ -43,6 +43,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -205,6 +206,7 @@ class DuplicatesViewIntegrationTest {
    * (Stopping the server under a live client is LiveStreamShutdownTest.)
    */
   @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES) // reading the opening comment blocks if the server never sends it
   void aClientThatGoesAwayIsDroppedQuietly() throws Exception {
     ListAppender<ILoggingEvent> javalinLog = new ListAppender<>();
     Logger javalin = (Logger) LoggerFactory.getLogger("io.javalin");

@@ -27,8 +27,10 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -42,6 +44,7 @@ class LiveStreamShutdownTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES) // reading the stream to its end blocks if the server never ends it
   void stoppingTheServerEndsItsLiveStreamsAtOnceAndQuietly() throws Exception {
     ListAppender<ILoggingEvent> log = new ListAppender<>();
     Logger javalin = (Logger) LoggerFactory.getLogger("io.javalin");
