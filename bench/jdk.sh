@@ -14,7 +14,8 @@ export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
 
 # The heap in transparent huge pages where the kernel offers them, as the lookalike launcher runs the
-# service (see there): HUGE_PAGES_JAVA is the JVM flag or empty. HUGE_PAGES=0 turns it off.
+# service (see there): HUGE_PAGES_JAVA is the JVM flag or empty (run-load.sh and run-index-bench.sh pass it).
+# HUGE_PAGES=0 turns it off.
 huge_pages_java() {
   local thp=/sys/kernel/mm/transparent_hugepage/enabled
   [ "${HUGE_PAGES:-1}" != 0 ] && [ -r "$thp" ] && ! grep -q '\[never\]' "$thp" && echo "-XX:+UseTransparentHugePages"

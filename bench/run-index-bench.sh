@@ -10,7 +10,7 @@
 #                            [--data-dir DIR]
 # Defaults: --size 100k --dataset all (synthetic-100k, then the real openclipart embeddings).
 # Memory in transparent huge pages for every engine where the kernel offers them (HUGE_PAGES=0: 4 KB
-# pages for all, as every run before 2026-11-22 afternoon had).
+# pages for all, as every run in results/index-*.md had; results/huge-pages.md compares the two).
 #
 # Datasets (made once, then cached in --data-dir, default bench/target/index-data; fvecs/ivecs):
 #   synthetic-100k / synthetic-1m  clustered synthetic unit vectors, 512 dims, fixed seed

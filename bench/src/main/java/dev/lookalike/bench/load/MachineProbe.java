@@ -68,8 +68,8 @@ final class MachineProbe implements AutoCloseable {
   }
 
   /**
-   * Per window of {@code windowSeconds} from {@code fromNanos}: "probe wall ×a (cpu ×b), steal c %",
-   * the probe's median times against the median over all windows.
+   * Per window of {@code windowSeconds} from {@code fromNanos}: "×a/×b/c%", the probe's median wall
+   * and CPU times against their medians over all windows, and the steal share of the machine.
    */
   String windowSummary(long fromNanos, int windowSeconds) {
     List<Sample> all;
