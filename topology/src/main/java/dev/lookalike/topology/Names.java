@@ -50,6 +50,14 @@ public final class Names {
     return "deleted-" + vectorName;
   }
 
+  /**
+   * The changelog topic Kafka Streams keeps for a store of this application (its naming rule,
+   * {@code <application.id>-<store>-changelog}; Kafka exposes it only in an internal class).
+   */
+  public static String changelogTopic(String applicationId, String storeName) {
+    return applicationId + "-" + storeName + "-changelog";
+  }
+
   /** The neighbour lists and emitted pairs of a named vector. */
   public static String neighborStore(String vectorName) {
     return "neighbors-" + vectorName;

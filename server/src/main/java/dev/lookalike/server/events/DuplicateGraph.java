@@ -4,15 +4,19 @@ import dev.lookalike.avro.NearDuplicateDetected;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * One tenant's near-duplicate graph: a union-find over image ids joined by pairs, and the pairs
- * themselves (one per (imageId, duplicateOf), the latest event winning). Thread-safe: the feed's
- * consumer thread writes, HTTP threads read.
+ * themselves (one per (imageId, duplicateOf), the latest event winning). Removing an image takes
+ * its pairs out and may split its group: the union-find cannot split, so it is rebuilt from the
+ * pairs left, once, when next needed. Thread-safe: the feed's consumer thread writes, HTTP threads
+ * read.
  *
  * <p>Bounded by {@code maxPairs}: a pair beyond it is counted in {@link #dropped()} and neither
  * stored nor joined, so a tenant holds at most maxPairs pairs and 2 x maxPairs image ids. A pair
@@ -41,6 +45,9 @@ public final class DuplicateGraph {
   private final int maxPairs;
   private final Map<String, String> parent = new HashMap<>();
   private final Map<String, Pair> pairs = new LinkedHashMap<>();
+  // The keys of each image's pairs, so removing an image does not scan every pair.
+  private final Map<String, Set<String>> pairKeysByImage = new HashMap<>();
+  private boolean stale; // an image was removed since the union-find was built
   private long dropped;
 
   public DuplicateGraph(int maxPairs) {
@@ -56,16 +63,43 @@ public final class DuplicateGraph {
       dropped++;
       return false;
     }
-    a = intern(a);
-    b = intern(b);
     pairs.put(key, new Pair(a, b, event.getSimilarity(), event.getKind().name(), event.getVectorName()));
+    pairKeysByImage.computeIfAbsent(a, id -> new HashSet<>()).add(key);
+    pairKeysByImage.computeIfAbsent(b, id -> new HashSet<>()).add(key);
+    if (!stale) union(a, b);
+    return true;
+  }
+
+  /** Takes out every pair of the image; false when it had none. */
+  public synchronized boolean remove(String imageId) {
+    Set<String> keys = pairKeysByImage.remove(imageId);
+    if (keys == null) return false;
+    for (String key : keys) {
+      Pair pair = pairs.remove(key);
+      String other = pair.imageId().equals(imageId) ? pair.duplicateOf() : pair.imageId();
+      Set<String> otherKeys = pairKeysByImage.get(other);
+      if (otherKeys != null && otherKeys.remove(key) && otherKeys.isEmpty()) pairKeysByImage.remove(other);
+    }
+    stale = true;
+    return true;
+  }
+
+  private void rebuildIfStale() {
+    if (!stale) return;
+    parent.clear();
+    for (Pair pair : pairs.values()) union(pair.imageId(), pair.duplicateOf());
+    stale = false;
+  }
+
+  private void union(String a, String b) {
+    intern(a);
+    intern(b);
     String ra = find(a);
     String rb = find(b);
     if (!ra.equals(rb)) {
       // The smaller id is the root, which keeps the structure deterministic; paths are compressed by find.
       if (ra.compareTo(rb) < 0) parent.put(rb, ra); else parent.put(ra, rb);
     }
-    return true;
   }
 
   private String intern(String id) {
@@ -102,6 +136,7 @@ public final class DuplicateGraph {
    * of n images can hold n(n-1)/2 pairs, too many to send or to read.
    */
   public synchronized Page page(int offset, int limit, int pairsPerGroup) {
+    rebuildIfStale();
     Map<String, TreeSet<String>> members = new HashMap<>();
     for (String id : parent.keySet()) members.computeIfAbsent(find(id), r -> new TreeSet<>()).add(id);
     List<TreeSet<String>> ordered = new ArrayList<>(members.values());

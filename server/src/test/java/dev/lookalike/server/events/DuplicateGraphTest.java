@@ -39,6 +39,38 @@ class DuplicateGraphTest {
     assertThat(graph.page(0, 1, 0).groups().get(0).pairs()).isEmpty();
   }
 
+  @Test
+  void removingTheImageThatBridgedTwoGroupsSplitsThem() {
+    DuplicateGraph graph = new DuplicateGraph(100);
+    graph.add(pair("a2", "a1", 0.9f, "perceptual"));
+    graph.add(pair("bridge", "a1", 0.9f, "perceptual"));
+    graph.add(pair("b1", "bridge", 0.9f, "perceptual"));
+    graph.add(pair("b2", "b1", 0.9f, "perceptual"));
+    assertThat(graph.page(0, 10, 10).groups()).extracting(DuplicateGraph.Group::images)
+        .containsExactly(java.util.List.of("a1", "a2", "b1", "b2", "bridge"));
+
+    assertThat(graph.remove("bridge")).isTrue();
+
+    DuplicateGraph.Page page = graph.page(0, 10, 10);
+    assertThat(page.groups()).extracting(DuplicateGraph.Group::images)
+        .containsExactly(java.util.List.of("a1", "a2"), java.util.List.of("b1", "b2"));
+    assertThat(page.groups()).flatExtracting(DuplicateGraph.Group::pairs)
+        .noneMatch(p -> p.imageId().equals("bridge") || p.duplicateOf().equals("bridge"));
+    assertThat(graph.pairCount()).isEqualTo(2);
+    assertThat(graph.remove("bridge")).as("nothing left to remove").isFalse();
+  }
+
+  @Test
+  void aGroupOfTwoIsGoneWithEitherImageAndComesBackWithANewPair() {
+    DuplicateGraph graph = new DuplicateGraph(1);
+    graph.add(pair("b", "a", 0.9f, "perceptual"));
+    graph.remove("a");
+    assertThat(graph.page(0, 10, 10).total()).isZero();
+    assertThat(graph.add(pair("c", "b", 0.9f, "perceptual"))).as("the removed pair freed its room under the cap").isTrue();
+    graph.add(pair("d", "c", 0.9f, "perceptual")); // over the cap of 1: dropped
+    assertThat(graph.page(0, 10, 10).groups()).extracting(DuplicateGraph.Group::images).containsExactly(java.util.List.of("b", "c"));
+  }
+
   private static NearDuplicateDetected pair(String image, String of, float similarity, String vector) {
     return NearDuplicateDetected.newBuilder().setImageId(image).setDuplicateOf(of).setTenant("t").setSimilarity(similarity)
         .setKind(DuplicateKind.NEAR).setVectorName(vector).setDetectedAt(Instant.EPOCH).build();

@@ -54,11 +54,13 @@ class DuplicatesViewIntegrationTest {
   private static final String DEFAULT_KEY = "key-of-default";
   private static final String GLOBEX_KEY = "key-of-globex";
   private static final String LIVE_KEY = "key-of-live";
+  private static final String DELETES_KEY = "key-of-deletes";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static EmbeddedKafka kafka;
   private static LookalikeService service;
   private static KafkaProducer<String, ImageUploaded> producer;
   private static Topics topics;
+  private static LookalikeConfig config;
 
   @TempDir static Path tmp;
 
@@ -66,7 +68,7 @@ class DuplicatesViewIntegrationTest {
   static void start() throws Exception {
     kafka = EmbeddedKafka.start();
     String registryUrl = ApicurioRegistry.shared().ccompatUrl();
-    LookalikeConfig config = LookalikeConfig.of(Map.of(
+    config = LookalikeConfig.of(Map.of(
         LookalikeConfig.APPLICATION_ID, "duplicates-it",
         LookalikeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
         LookalikeConfig.SCHEMA_REGISTRY_URL, registryUrl,
@@ -74,7 +76,7 @@ class DuplicatesViewIntegrationTest {
         LookalikeConfig.TOPICS_PARTITIONS, "2",
         LookalikeConfig.STATE_DIR, tmp.toString(),
         LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(DEFAULT_KEY) + ":default," + ApiKeysTest.hash(GLOBEX_KEY) + ":globex,"
-            + ApiKeysTest.hash(LIVE_KEY) + ":live"));
+            + ApiKeysTest.hash(LIVE_KEY) + ":live," + ApiKeysTest.hash(DELETES_KEY) + ":deletes"));
     service = LookalikeService.start(config);
     assertThat(service.awaitReady(Duration.ofMinutes(2))).isTrue();
     try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(registryUrl)) {
@@ -154,6 +156,38 @@ class DuplicatesViewIntegrationTest {
     assertThat(get(null, "/v1/duplicates/groups").statusCode()).isEqualTo(401);
     assertThat(get(null, "/v1/duplicates/groups?api_key=" + DEFAULT_KEY).statusCode())
         .as("only the live stream takes the key in the query").isEqualTo(401);
+  }
+
+  /**
+   * A deleted image leaves its group, in the running view and in one rebuilt from the topics (a
+   * restart reads the pairs and the deletes in no fixed order); the same id uploaded again pairs again.
+   */
+  @Test
+  void aDeletedImageLeavesItsGroupAndPairsAgainWhenUploadedAgain() throws Exception {
+    byte[] original = TestImages.encode(TestImages.generate(13), "png");
+    send("kept", "deletes", original);
+    send("gone", "deletes", TestImages.jpeg(TestImages.generate(13), 60));
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+        .until(() -> groups(DELETES_KEY), g -> g.equals(List.of(List.of("gone", "kept"))));
+
+    producer.send(new ProducerRecord<>(topics.uploaded().name(), "gone", null)).get();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> groups(DELETES_KEY), List::isEmpty);
+    await().atMost(Duration.ofSeconds(60)).until(() -> groups(DEFAULT_KEY).size() == 2); // so the replay's count below is settled
+    try (DuplicateFeed replayed = DuplicateFeed.start(config, topics.nearDuplicates())) {
+      assertThat(replayed.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
+      assertThat(replayed.groups("deletes", 0, 10, 10).total()).as("the pair replayed beside the delete").isZero();
+      assertThat(replayed.groups("default", 0, 10, 10).total()).as("other tenants' groups replayed").isEqualTo(2);
+    }
+
+    send("gone", "deletes", TestImages.jpeg(TestImages.generate(13), 60));
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+        .until(() -> groups(DELETES_KEY), g -> g.equals(List.of(List.of("gone", "kept"))));
+  }
+
+  private static List<List<String>> groups(String key) throws Exception {
+    List<List<String>> out = new ArrayList<>();
+    json(get(key, "/v1/duplicates/groups")).path("groups").forEach(g -> out.add(images(g)));
+    return out;
   }
 
   @Test
