@@ -68,6 +68,7 @@ public final class LookalikeConfig extends AbstractConfig {
   public static final String RATE_BURST = "auth.rate.limit.burst";
   public static final String HTTP_MAX_CONCURRENT_EMBEDS = "http.max.concurrent.embeds";
   public static final String HTTP_MAX_CONCURRENT_FETCHES = "http.max.concurrent.fetches";
+  public static final String HTTP_MAX_LIVE_CLIENTS_PER_TENANT = "http.max.live.clients.per.tenant";
   public static final String LOG_LEVEL = "log.level";
 
   /** What {@code lookalike dev} serves: Apicurio's Confluent-compatible API on port 8081. */
@@ -142,6 +143,8 @@ public final class LookalikeConfig extends AbstractConfig {
           "Query images decoded and embedded at once for HTTP requests (0: the number of cores); others wait briefly, then 503.")
       .define(HTTP_MAX_CONCURRENT_FETCHES, Type.INT, 16, Range.atLeast(1), Importance.LOW,
           "Image URLs fetched at once for HTTP requests; others wait briefly, then 503.")
+      .define(HTTP_MAX_LIVE_CLIENTS_PER_TENANT, Type.INT, 100, Range.atLeast(1), Importance.LOW,
+          "Clients one tenant may have connected to the live near-duplicate stream at once; another gets 429 until one leaves.")
       .define(LOG_LEVEL, Type.STRING, "INFO",
           ConfigDef.CaseInsensitiveValidString.in("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF"), Importance.LOW,
           "Log level of the service's own loggers (dev.lookalike), applied at startup; other libraries log at WARN.");
@@ -251,6 +254,7 @@ public final class LookalikeConfig extends AbstractConfig {
     return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
   }
   public int httpMaxConcurrentFetches() { return getInt(HTTP_MAX_CONCURRENT_FETCHES); }
+  public int httpMaxLiveClientsPerTenant() { return getInt(HTTP_MAX_LIVE_CLIENTS_PER_TENANT); }
   public String logLevel() { return getString(LOG_LEVEL).toUpperCase(java.util.Locale.ROOT); }
   public int imageMaxBytes() { return getInt(IMAGE_MAX_BYTES); }
   public long imageMaxPixels() { return getLong(IMAGE_MAX_PIXELS); }

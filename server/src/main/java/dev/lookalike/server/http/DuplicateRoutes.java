@@ -12,6 +12,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,7 +32,14 @@ final class DuplicateRoutes {
 
   private volatile DuplicateFeed feed;
   private final Set<SseClient> liveClients = ConcurrentHashMap.newKeySet();
+  // Each stream holds a connection, a virtual thread and a queue of up to SUBSCRIBER_QUEUE events.
+  private final int maxLivePerTenant;
+  private final Map<String, AtomicInteger> livePerTenant = new ConcurrentHashMap<>();
   private volatile boolean stopping;
+
+  DuplicateRoutes(int maxLivePerTenant) {
+    this.maxLivePerTenant = maxLivePerTenant;
+  }
 
   /** Clients connected to the live stream now (the gauge {@code lookalike_live_clients}). */
   int liveClients() {
@@ -78,9 +86,38 @@ final class DuplicateRoutes {
     ctx.json(out);
   }
 
-  /** Refuses the stream with a JSON 503 before the SSE headers are sent. */
+  /**
+   * Refuses the stream with a JSON error before the SSE headers are sent: 503 before the feed
+   * runs, 429 when the tenant has its maximum of live clients. Connections racing for the last
+   * place may all pass here; {@link #live} then closes the extra ones at once.
+   */
   void beforeLive(Context ctx) {
-    if (ctx.path().equals(LIVE_PATH)) feed();
+    if (!ctx.path().equals(LIVE_PATH)) return;
+    feed();
+    String tenant = Requests.tenant(ctx);
+    if (liveClientsOf(tenant) >= maxLivePerTenant) {
+      throw new ApiException(429, "TOO_MANY_LIVE_CLIENTS",
+          "tenant " + tenant + " has " + maxLivePerTenant + " live clients connected (http.max.live.clients.per.tenant)", KEEP_ALIVE_SECONDS);
+    }
+  }
+
+  private int liveClientsOf(String tenant) {
+    AtomicInteger count = livePerTenant.get(tenant);
+    return count == null ? 0 : count.get();
+  }
+
+  /** Counts a client in; returns the tenant's clients with it. Atomic per tenant with {@link #countOut}. */
+  private int countIn(String tenant) {
+    return livePerTenant.compute(tenant, (t, count) -> {
+      AtomicInteger counted = count == null ? new AtomicInteger() : count;
+      counted.incrementAndGet();
+      return counted;
+    }).get();
+  }
+
+  /** Counts a client out; a tenant with none left leaves the map, so tenant names asked for do not pile up. */
+  private void countOut(String tenant) {
+    livePerTenant.computeIfPresent(tenant, (t, count) -> count.decrementAndGet() == 0 ? null : count);
   }
 
   void live(SseClient client) {
@@ -92,9 +129,14 @@ final class DuplicateRoutes {
     Runnable unsubscribe = current.subscribe(tenant, e -> { if (!queue.offer(e)) lost.incrementAndGet(); });
     client.keepAlive();
     liveClients.add(client);
+    boolean over = countIn(tenant) > maxLivePerTenant; // lost the race for the last place; the writer says so and ends
     if (stopping) client.close(); // connected while endLiveStreams ran, which may have missed it; the writer then ends at once
     Thread writer = Thread.ofVirtual().name("sse-near-duplicates").unstarted(() -> {
       try {
+        if (over) {
+          client.sendComment("closed: tenant " + tenant + " has " + maxLivePerTenant + " live clients connected");
+          return;
+        }
         client.sendComment("near-duplicate events of tenant " + tenant);
         while (!client.terminated()) {
           NearDuplicateDetected event = queue.poll(KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
@@ -112,6 +154,7 @@ final class DuplicateRoutes {
         unsubscribe.run();
         client.close();
         liveClients.remove(client);
+        countOut(tenant);
       }
     });
     client.onClose(() -> {

@@ -74,7 +74,7 @@ public final class HttpApi implements AutoCloseable {
     SearchRoutes search = new SearchRoutes(api, queryVectors);
     SeedRoutes seeds = new SeedRoutes(api, queryVectors, services.embeddersByName());
     InternalRoutes internal = new InternalRoutes(api);
-    DuplicateRoutes duplicates = new DuplicateRoutes();
+    DuplicateRoutes duplicates = new DuplicateRoutes(config.httpMaxLiveClientsPerTenant());
     Gauge.builder("lookalike.live.clients", duplicates, DuplicateRoutes::liveClients)
         .description("clients connected to the live near-duplicate stream").register(metrics);
     Javalin app = Javalin.create(cfg -> {

@@ -7,25 +7,13 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.lookalike.config.LookalikeConfig;
-import dev.lookalike.devstack.EmbeddedKafka;
-import dev.lookalike.embedding.image.FetcherConfig;
-import dev.lookalike.embedding.image.ImageDecoder;
-import dev.lookalike.embedding.image.ImageFetcher;
-import dev.lookalike.embedding.perceptual.PerceptualEmbedder;
-import dev.lookalike.registry.InMemorySchemaRegistryClient;
 import dev.lookalike.server.events.DuplicateFeed;
-import dev.lookalike.topology.Topics;
-import dev.lookalike.topology.TopologyServices;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -48,21 +36,13 @@ class LiveStreamShutdownTest {
   void stoppingTheServerEndsItsLiveStreamsAtOnceAndQuietly() throws Exception {
     ListAppender<ILoggingEvent> log = new ListAppender<>();
     Logger javalin = (Logger) LoggerFactory.getLogger("io.javalin");
-    EmbeddedKafka kafka = EmbeddedKafka.start();
-    LookalikeConfig config = LookalikeConfig.of(Map.of(LookalikeConfig.HTTP_PORT, "0", LookalikeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers()));
-    InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
-    Topics topics = Topics.create(config, registry);
-    kafka.createTopic(topics.nearDuplicates().name(), 1, Map.of());
-    ImageFetcher fetcher = new ImageFetcher(FetcherConfig.defaults());
-    TopologyServices services = new TopologyServices(registry, List.of(new PerceptualEmbedder()), new ImageDecoder(),
-        url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), new SimpleMeterRegistry());
-    HttpApi api = HttpApi.start(config, services, fetcher);
-    try (kafka; DuplicateFeed feed = DuplicateFeed.start(config, topics.nearDuplicates())) {
-      api.attach(feed);
+    try (LiveStreamServer server = LiveStreamServer.start(Map.of())) {
+      HttpApi api = server.api;
+      DuplicateFeed feed = server.feed;
       log.start();
       javalin.addAppender(log);
       HttpResponse<Stream<String>> response = HTTP.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + api.port() + DuplicateRoutes.LIVE_PATH)).header("accept", "text/event-stream").build(),
+          URI.create(server.liveUrl())).header("accept", "text/event-stream").build(),
           HttpResponse.BodyHandlers.ofLines());
       assertThat(response.statusCode()).isEqualTo(200);
       Iterator<String> lines = response.body().iterator();
@@ -80,8 +60,6 @@ class LiveStreamShutdownTest {
           .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage())).isEmpty();
     } finally {
       javalin.detachAppender(log);
-      api.close();
-      fetcher.close();
     }
   }
 }
