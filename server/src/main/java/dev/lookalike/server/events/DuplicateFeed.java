@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -127,7 +128,13 @@ public final class DuplicateFeed implements AutoCloseable {
   private List<TopicPartition> foundDeletePartitions() {
     nextLookForDeletes = System.currentTimeMillis() + LOOK_FOR_DELETES_EVERY.toMillis();
     if (deleteTopicsMissing.isEmpty()) return List.of();
-    Set<String> existing = consumer.listTopics(Duration.ofSeconds(10)).keySet();
+    Set<String> existing;
+    try {
+      existing = consumer.listTopics(Duration.ofSeconds(10)).keySet();
+    } catch (TimeoutException e) { // the broker is away: look again later, as poll() waits for it
+      log.debug("could not list topics to find the deleted-store changelogs: {}", e.getMessage());
+      return List.of();
+    }
     List<TopicPartition> found = new ArrayList<>();
     for (String topic : deleteTopicsMissing) {
       if (existing.contains(topic)) found.add(new TopicPartition(topic, 0));

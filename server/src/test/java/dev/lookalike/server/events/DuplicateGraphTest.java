@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lookalike.avro.DuplicateKind;
 import dev.lookalike.avro.NearDuplicateDetected;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DuplicateGraphTest {
@@ -47,13 +48,13 @@ class DuplicateGraphTest {
     graph.add(pair("b1", "bridge", 0.9f, "perceptual"));
     graph.add(pair("b2", "b1", 0.9f, "perceptual"));
     assertThat(graph.page(0, 10, 10).groups()).extracting(DuplicateGraph.Group::images)
-        .containsExactly(java.util.List.of("a1", "a2", "b1", "b2", "bridge"));
+        .containsExactly(List.of("a1", "a2", "b1", "b2", "bridge"));
 
     assertThat(graph.remove("bridge")).isTrue();
 
     DuplicateGraph.Page page = graph.page(0, 10, 10);
     assertThat(page.groups()).extracting(DuplicateGraph.Group::images)
-        .containsExactly(java.util.List.of("a1", "a2"), java.util.List.of("b1", "b2"));
+        .containsExactly(List.of("a1", "a2"), List.of("b1", "b2"));
     assertThat(page.groups()).flatExtracting(DuplicateGraph.Group::pairs)
         .noneMatch(p -> p.imageId().equals("bridge") || p.duplicateOf().equals("bridge"));
     assertThat(graph.pairCount()).isEqualTo(2);
@@ -68,7 +69,7 @@ class DuplicateGraphTest {
     assertThat(graph.page(0, 10, 10).total()).isZero();
     assertThat(graph.add(pair("c", "b", 0.9f, "perceptual"))).as("the removed pair freed its room under the cap").isTrue();
     graph.add(pair("d", "c", 0.9f, "perceptual")); // over the cap of 1: dropped
-    assertThat(graph.page(0, 10, 10).groups()).extracting(DuplicateGraph.Group::images).containsExactly(java.util.List.of("b", "c"));
+    assertThat(graph.page(0, 10, 10).groups()).extracting(DuplicateGraph.Group::images).containsExactly(List.of("b", "c"));
   }
 
   private static NearDuplicateDetected pair(String image, String of, float similarity, String vector) {
