@@ -10,7 +10,8 @@
 #                            [--data-dir DIR]
 # Defaults: --size 100k --dataset all (synthetic-100k, then the real openclipart embeddings).
 # Memory in transparent huge pages for every engine where the kernel offers them (HUGE_PAGES=0: 4 KB
-# pages for all, as every run in results/index-*.md had; results/huge-pages.md compares the two).
+# pages for all, as the runs in results/index-*.md before 2026-11-22 afternoon had; results/huge-pages.md
+# compares the two).
 #
 # Datasets (made once, then cached in --data-dir, default bench/target/index-data; fvecs/ivecs):
 #   synthetic-100k / synthetic-1m  clustered synthetic unit vectors, 512 dims, fixed seed
@@ -45,7 +46,7 @@ while [ $# -gt 0 ]; do
     --ef) efs="$2"; shift 2 ;;
     --engines) engines="$2"; shift 2 ;;
     --data-dir) data_dir="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
-    -h|--help) sed -n '2,29p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,30p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "run-index-bench: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
