@@ -297,11 +297,16 @@ CAVEATS = """\
 - **Our `HnswIndex` walks a graph of int8 codes and re-scores the candidates with the float
   vectors**, so it keeps both (compare `structureBytes()` in the notes); its recall is that of a
   float index. `lookalike-exact` is the exact scan the store used before (`ExactScanIndex`).
-- **Quantized engines are measured without re-ranking:** FAISS HNSWSQ (QT_8bit, per-dimension
-  ranges) and Lucene int8 (`Lucene104HnswScalarQuantizedVectorsFormat`, `UNSIGNED_BYTE`, per-vector
+- **Quantized engines without re-ranking:** FAISS HNSWSQ (QT_8bit, per-dimension ranges) and
+  `lucene-hnsw-int8` (`Lucene104HnswScalarQuantizedVectorsFormat`, `UNSIGNED_BYTE`, per-vector
   optimized intervals around the segment centroid) score with the quantized vectors only, so their
-  recall levels off at what the quantizer can rank, however large ef is. Lucene keeps the raw floats
-  on disk (`.vec`) for re-ranking a larger candidate set; that variant is not measured here.
+  recall levels off at what the quantizer can rank, however large ef is.
+- **Quantized engines with re-ranking:** `lucene-hnsw-int8-rerank` (the same int8 graph) and
+  `lucene-hnsw-bit-rerank` (binary quantization: one bit per stored dimension, a 4-bit query,
+  `SINGLE_BIT_QUERY_NIBBLE`) walk the graph on their codes, then score the max(10, ef) hits with
+  the raw floats Lucene keeps beside them (`.vec`) and keep the best 10, as our index re-scores its
+  beam. Their bytes/vector count the graph and the codes, not the floats read only to re-rank,
+  like `lookalike-offheap`'s mapped floats.
 - **Recall@10** is the fraction of the true top 10 among the 10 returned; a returned id that ties
   with the 10th true neighbour (exact score within 1e-6: identical vectors, which the real set has)
   counts as found, so an exact search scores 1.0.

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Index benchmark (issue 5): our vector index ("lookalike": HnswIndex; "lookalike-exact":
-# ExactScanIndex) against hnswlib, FAISS (HNSW flat and HNSW + 8-bit SQ) and Lucene 10 HNSW (float
-# and int8), side by side on the same data, with the same HNSW parameters, one thread for inserts
-# and for queries.
+# ExactScanIndex) against hnswlib, FAISS (HNSW flat and HNSW + 8-bit SQ) and Lucene 10 HNSW (float;
+# int8 alone; int8 and binary codes with their hits re-ranked by the floats), side by side on the
+# same data, with the same HNSW parameters, one thread for inserts and for queries.
 #
 #   bench/run-index-bench.sh [--size 100k|1m|all] [--dataset synthetic|real|all]
 #                            [--m 16] [--ef-construction 100] [--ef 10,16,32,64,128,256,512]
-#                            [--engines hnswlib,faiss-hnsw-flat,faiss-hnsw-sq8,lucene-hnsw,lucene-hnsw-int8,lookalike,lookalike-offheap,lookalike-exact]
+#                            [--engines hnswlib,faiss-hnsw-flat,faiss-hnsw-sq8,lucene-hnsw,lucene-hnsw-int8,
+#                                       lucene-hnsw-int8-rerank,lucene-hnsw-bit-rerank,lookalike,lookalike-offheap,lookalike-exact]
 #                            [--data-dir DIR]
 # Defaults: --size 100k --dataset all (synthetic-100k, then the real openclipart embeddings).
 # Memory in transparent huge pages for every engine where the kernel offers them (HUGE_PAGES=0: 4 KB
@@ -35,7 +36,7 @@ command_line="bench/run-index-bench.sh${*:+ $*}"
 export BENCH_COMMAND="$command_line"
 
 size=100k dataset=all m=16 efc=100 efs=10,16,32,64,128,256,512
-engines=hnswlib,faiss-hnsw-flat,faiss-hnsw-sq8,lucene-hnsw,lucene-hnsw-int8,lookalike,lookalike-offheap,lookalike-exact
+engines=hnswlib,faiss-hnsw-flat,faiss-hnsw-sq8,lucene-hnsw,lucene-hnsw-int8,lucene-hnsw-int8-rerank,lucene-hnsw-bit-rerank,lookalike,lookalike-offheap,lookalike-exact
 data_dir="$root/bench/target/index-data"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -46,7 +47,7 @@ while [ $# -gt 0 ]; do
     --ef) efs="$2"; shift 2 ;;
     --engines) engines="$2"; shift 2 ;;
     --data-dir) data_dir="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
-    -h|--help) sed -n '2,30p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,31p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "run-index-bench: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done

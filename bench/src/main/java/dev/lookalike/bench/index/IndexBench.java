@@ -25,7 +25,7 @@ import org.apache.lucene.util.VectorUtil;
  * <pre>
  *   IndexBench prepare --data-dir D --dataset synthetic-100k|synthetic-1m|real-openclipart
  *                      [--png-root P --models-dir M] [--threads 2]
- *   IndexBench run --data-dir D --dataset NAME --engine lucene-hnsw|lucene-hnsw-int8|lookalike|lookalike-offheap|lookalike-exact
+ *   IndexBench run --data-dir D --dataset NAME --engine lucene-hnsw|lucene-hnsw-int8|lucene-hnsw-int8-rerank|lucene-hnsw-bit-rerank|lookalike|lookalike-offheap|lookalike-exact
  *                  --work W --out results.jsonl [--m 16 --ef-construction 100 --ef 10,16,32 --k 10]
  * </pre>
  */
@@ -174,8 +174,8 @@ public final class IndexBench {
 
   private static AnnEngine create(String name, Path indexDir, int dims, int m, int efConstruction) throws IOException {
     return switch (name) {
-      case "lucene-hnsw" -> new LuceneEngine(indexDir, false, m, efConstruction);
-      case "lucene-hnsw-int8" -> new LuceneEngine(indexDir, true, m, efConstruction);
+      case "lucene-hnsw", "lucene-hnsw-int8", "lucene-hnsw-int8-rerank", "lucene-hnsw-bit-rerank" ->
+          new LuceneEngine(indexDir, LuceneEngine.Variant.of(name), m, efConstruction);
       case "lookalike" -> new LookalikeEngine(dims, m, efConstruction, false, false);
       case "lookalike-offheap" -> new LookalikeEngine(dims, m, efConstruction, false, true);
       case "lookalike-exact" -> new LookalikeEngine(dims, m, efConstruction, true, false);
