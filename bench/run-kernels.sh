@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Dot-product kernel micro-benchmarks (JMH): float (old 4-accumulator loop = baseline, scalar, Vector API) and
-# int8 (scalar, Vector API) at 160, 512 and 768 dims. Builds bench/ (and what it depends on), runs
-# dev.lookalike.bench.kernels.KernelsReport, writes bench/results/kernels.md. JMH forks every benchmark into its own
-# JVM with --add-modules jdk.incubator.vector. The default run takes about 3 minutes.
+# Dot-product kernel micro-benchmarks (JMH): float (old 4-accumulator loop = baseline, scalar, Vector API),
+# int8 (scalar, Vector API) and binary (Hamming; 4-bit query x 1-bit code) at 160, 512 and 768 dims. Builds
+# bench/ (and what it depends on), runs dev.lookalike.bench.kernels.KernelsReport, writes
+# bench/results/kernels.md. JMH forks every benchmark into its own JVM with --add-modules
+# jdk.incubator.vector. The default run takes about 4 minutes.
 #   bench/run-kernels.sh [--forks N] [--warmup N] [--warmup-time SECONDS] [--iterations N] [--time SECONDS]
 #                        [--include REGEX] [--out FILE]
 #   (defaults: 1 fork, 3 warm-up iterations of 1 s, 10 measured of 0.5 s; --include e.g. 'float.*').

@@ -22,7 +22,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * One dot product of a query with one stored vector, both in L1 cache: the kernels' compute cost,
  * not a scan's memory traffic. Float: the old 4-accumulator loop (the baseline), today's scalar
  * kernel and the Vector API kernel. Int8: the scalar loop, the Vector API kernel in the shape this
- * CPU gets (512-bit on AVX-512, else 256-bit) and the 256-bit shape forced. All forks run with
+ * CPU gets (512-bit on AVX-512, else 256-bit) and the 256-bit shape forced. Binary (one bit per
+ * dimension, {@link BinaryKernels}): Hamming distance and a 4-bit query against 1-bit codes, to
+ * weigh binary quantization against int8 per call. All forks run with
  * {@code --add-modules jdk.incubator.vector}. {@link KernelsReport} runs them and writes the table.
  */
 @State(Scope.Thread)
@@ -40,6 +42,9 @@ public class DotBenchmarks {
   private float[] stored;
   private byte[] queryCodes;
   private byte[] storedCodes;
+  private long[] queryBits;
+  private long[] queryPlanes;
+  private long[] storedBits;
 
   /** Keeps the pre-warm-up calls alive. */
   public long sink;
@@ -54,6 +59,9 @@ public class DotBenchmarks {
     stored = unit(random, dims);
     queryCodes = codes(random, dims);
     storedCodes = codes(random, dims);
+    queryBits = bits(random, dims, 1);
+    queryPlanes = bits(random, dims, 4);
+    storedBits = bits(random, dims, 1);
     // Same scores from every float kernel but the baseline (another summation order).
     if (ScalarKernels.dot(query, 0, stored, 0, dims) != VectorKernels.dot(query, 0, stored, 0, dims)
         || ScalarKernels.dotInt8(queryCodes, 0, storedCodes, 0, dims) != VectorKernels.dotInt8(queryCodes, 0, storedCodes, 0, dims)) {
@@ -74,6 +82,8 @@ public class DotBenchmarks {
       case "int8Scalar" -> int8Scalar();
       case "int8Vector" -> int8Vector();
       case "int8Vector256" -> int8Vector256();
+      case "binaryHamming" -> binaryHamming();
+      case "binaryQueryNibble" -> binaryQueryNibble();
       default -> throw new IllegalArgumentException(method);
     };
   }
@@ -106,6 +116,23 @@ public class DotBenchmarks {
   @Benchmark
   public int int8Vector256() {
     return VectorKernels.dotInt8x16(queryCodes, 0, storedCodes, 0, dims);
+  }
+
+  @Benchmark
+  public int binaryHamming() {
+    return BinaryKernels.hamming(queryBits, storedBits);
+  }
+
+  @Benchmark
+  public long binaryQueryNibble() {
+    return BinaryKernels.queryNibble(queryPlanes, storedBits);
+  }
+
+  /** Random bits: {@code planes} codes of one bit per dimension, back to back, each padded to whole longs. */
+  private static long[] bits(SplittableRandom random, int dims, int planes) {
+    long[] v = new long[planes * ((dims + Long.SIZE - 1) / Long.SIZE)];
+    for (int i = 0; i < v.length; i++) v[i] = random.nextLong();
+    return v;
   }
 
   private static float[] unit(SplittableRandom random, int dims) {

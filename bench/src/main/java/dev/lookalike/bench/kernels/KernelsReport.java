@@ -79,19 +79,22 @@ public final class KernelsReport {
     for (RunResult result : results) {
       params = result.getParams();
       String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
-      String kernel = method.startsWith("int8") ? "int8" : "float";
+      String kernel = method.startsWith("int8") ? "int8" : method.startsWith("binary") ? "binary" : "float";
       String impl = switch (method) {
         case "floatBaseline" -> "baseline: old 4-accumulator loop";
         case "floatScalar", "int8Scalar" -> "scalar";
         case "floatVector" -> "Vector API (8 lanes)";
         case "int8Vector" -> "Vector API (" + intBits() + "-bit, this CPU's shape)";
         case "int8Vector256" -> "Vector API (256-bit, AVX2 shape)";
+        case "binaryHamming" -> "Hamming, 1-bit query (Long.bitCount)";
+        case "binaryQueryNibble" -> "4-bit query x 1-bit code (Long.bitCount)";
         default -> method;
       };
       rows.add(new Row(kernel, Integer.parseInt(params.getParam("dims")), impl, result.getPrimaryResult().getScore(),
           result.getPrimaryResult().getScoreError(), result.getPrimaryResult().getStatistics().getMin()));
     }
-    rows.sort(Comparator.comparing(Row::kernel).thenComparingInt(Row::dims).thenComparingInt(r -> order(r.impl)));
+    List<String> kernels = List.of("float", "int8", "binary"); // from the baseline to the smallest codes
+    rows.sort(Comparator.comparingInt((Row r) -> kernels.indexOf(r.kernel)).thenComparingInt(Row::dims).thenComparingInt(r -> order(r.impl)));
     Map<Integer, Row> baseline = rows.stream().filter(r -> r.impl.startsWith("baseline"))
         .collect(Collectors.toMap(Row::dims, r -> r));
 
@@ -104,8 +107,10 @@ public final class KernelsReport {
         .append("**Speed-up** is the baseline's time over the row's at the same dimension, from the means (± propagated ")
         .append("from both errors) and from the best iterations. The baseline is the float kernel before issue 5 ")
         .append("(`bench/src/main/java/dev/lookalike/bench/kernels/OldDot.java`); int8 rows are compared with it too: ")
-        .append("what comparing int8 codes instead of floats buys per call. GB/s and dims/ns are from the best ")
-        .append("iteration; GB/s counts both operands' bytes (4 per float, 1 per int8 code).\n\n");
+        .append("what comparing int8 codes instead of floats buys per call, and so are the binary rows (one bit per ")
+        .append("stored dimension: what binary quantization would buy). GB/s and dims/ns are from the best ")
+        .append("iteration; GB/s counts both operands' bytes (4 per float, 1 per int8 code, 1/8 per bit: a 4-bit ")
+        .append("query counts 4/8).\n\n");
     md.append("**These numbers are noisy**: 2 cores shared with other jobs (load average ")
         .append(String.format(Locale.ROOT, "%.1f before, %.1f after", loadBefore, loadAfter))
         .append("), one fork per benchmark. Read the ratios, not the last digit, and mind the ± column.\n\n");
@@ -123,10 +128,14 @@ public final class KernelsReport {
             : String.format(Locale.ROOT, "%.2f× ± %.2f", x, x * rel);
         bestRatio = r == base ? "1" : String.format(Locale.ROOT, "%.2f×", base.best / r.best);
       }
-      int bytesPerDim = r.kernel.equals("int8") ? 2 : 8;
+      double bytesPerDim = switch (r.impl) {
+        case "Hamming, 1-bit query (Long.bitCount)" -> 2 / 8.0;
+        case "4-bit query x 1-bit code (Long.bitCount)" -> 5 / 8.0;
+        default -> r.kernel.equals("int8") ? 2 : 8;
+      };
       md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %.1f | %s | %s | %.1f | %.2f |%n", r.kernel, r.dims, r.impl,
           Double.isNaN(r.error) ? String.format(Locale.ROOT, "%.1f", r.ns) : String.format(Locale.ROOT, "%.1f ± %.1f", r.ns, r.error),
-          r.best, ratio, bestRatio, (double) bytesPerDim * r.dims / r.best, r.dims / r.best));
+          r.best, ratio, bestRatio, bytesPerDim * r.dims / r.best, r.dims / r.best));
     }
     md.append("\n## Machine and JVM\n\n");
     md.append("- CPU: ").append(cpu()).append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores visible\n");
@@ -150,7 +159,7 @@ public final class KernelsReport {
   private static int order(String impl) {
     if (impl.startsWith("baseline")) return 0;
     if (impl.startsWith("scalar")) return 1;
-    if (impl.contains("AVX2")) return 3;
+    if (impl.contains("AVX2") || impl.startsWith("4-bit")) return 3;
     return 2;
   }
 
