@@ -25,7 +25,7 @@
 # /usr/bin/python3 (installed here with apt-get when missing; that needs root), plus
 # openclipart-png for the real dataset (apt-get download + dpkg -x, no root, cached in
 # ${LOOKALIKE_CACHE:-~/.cache/lookalike}/openclipart, shared with run-calibration.sh).
-# Time on 2 idle cores: 100k about 10 minutes of CPU (most of it building 5 HNSW indexes; FAISS's
+# Time on 2 idle cores: 100k about 14 minutes of CPU (most of it building 7 HNSW indexes; FAISS's
 # generic Debian build is the slowest), far longer when other jobs share the cores; the real
 # dataset ~3 minutes the first time (embedding 5,885 images), then ~1 minute; 1m takes hours: it
 # prints an estimate from the 100k results first, and progress with time left while it builds.
