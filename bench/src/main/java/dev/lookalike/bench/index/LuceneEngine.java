@@ -32,9 +32,10 @@ import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncod
 
 /**
  * Lucene's HNSW, float vectors ({@code Lucene99HnswVectorsFormat}) or quantized
- * ({@code Lucene104HnswScalarQuantizedVectorsFormat}, Lucene 10's successor of the removed
- * Lucene99HnswScalarQuantizedVectorsFormat and Lucene102HnswBinaryQuantizedVectorsFormat): the
- * graph is built and searched on the quantized vectors. See {@link Variant} for which.
+ * ({@code Lucene104HnswScalarQuantizedVectorsFormat}, Lucene 10's successor of both
+ * Lucene99HnswScalarQuantizedVectorsFormat and Lucene102HnswBinaryQuantizedVectorsFormat, which
+ * are read-only in backward-codecs now): the graph is built and searched on the quantized vectors.
+ * See {@link Variant} for which.
  *
  * <p>Fairness: one indexing thread; merges run in that same thread (SerialMergeScheduler) with one
  * merge worker; the index is force-merged to ONE segment before any query, so a query walks one
