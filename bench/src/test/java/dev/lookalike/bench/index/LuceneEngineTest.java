@@ -2,6 +2,7 @@ package dev.lookalike.bench.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lookalike.topology.store.VectorMath;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -60,26 +61,16 @@ class LuceneEngineTest {
 
   private int[] exactTopK(float[] query) {
     return IntStream.range(0, N).boxed()
-        .sorted(Comparator.comparingDouble(i -> -dot(query, vectors[i])))
+        .sorted(Comparator.comparingDouble(i -> -VectorMath.dot(query, vectors[i])))
         .limit(K).mapToInt(Integer::intValue).toArray();
-  }
-
-  private static double dot(float[] a, float[] b) {
-    double sum = 0;
-    for (int i = 0; i < a.length; i++) sum += a[i] * b[i];
-    return sum;
   }
 
   private static float[][] unitVectors(int count, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     float[][] out = new float[count][DIMS];
-    for (float[] v : out) {
-      double norm = 0;
-      for (int d = 0; d < DIMS; d++) {
-        v[d] = (float) random.nextGaussian();
-        norm += v[d] * v[d];
-      }
-      for (int d = 0; d < DIMS; d++) v[d] /= (float) Math.sqrt(norm);
+    for (int i = 0; i < count; i++) {
+      for (int d = 0; d < DIMS; d++) out[i][d] = (float) random.nextGaussian();
+      out[i] = VectorMath.normalize(out[i]);
     }
     return out;
   }
