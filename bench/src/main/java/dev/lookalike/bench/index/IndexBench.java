@@ -173,9 +173,9 @@ public final class IndexBench {
   }
 
   private static AnnEngine create(String name, Path indexDir, int dims, int m, int efConstruction) throws IOException {
+    LuceneEngine.Variant lucene = LuceneEngine.Variant.of(name);
+    if (lucene != null) return new LuceneEngine(indexDir, lucene, m, efConstruction);
     return switch (name) {
-      case "lucene-hnsw", "lucene-hnsw-int8", "lucene-hnsw-int8-rerank", "lucene-hnsw-bit-rerank" ->
-          new LuceneEngine(indexDir, LuceneEngine.Variant.of(name), m, efConstruction);
       case "lookalike" -> new LookalikeEngine(dims, m, efConstruction, false, false);
       case "lookalike-offheap" -> new LookalikeEngine(dims, m, efConstruction, false, true);
       case "lookalike-exact" -> new LookalikeEngine(dims, m, efConstruction, true, false);

@@ -81,6 +81,7 @@ final class LuceneEngine implements AnnEngine {
       this.rerank = rerank;
     }
 
+    /** The variant with this engine id, or null when the id names no Lucene engine. */
     static Variant of(String id) {
       for (Variant v : values()) if (v.id.equals(id)) return v;
       return null;

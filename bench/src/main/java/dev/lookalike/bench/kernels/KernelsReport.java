@@ -69,8 +69,11 @@ public final class KernelsReport {
     return TimeValue.milliseconds(Math.round(Double.parseDouble(value) * 1000));
   }
 
-  /** Mean ns/op over the measured iterations, JMH's 99.9% error of it, and the fastest iteration's ns/op. */
-  private record Row(String kernel, int dims, String impl, double ns, double error, double best) {}
+  /**
+   * Mean ns/op over the measured iterations, JMH's 99.9% error of it, and the fastest iteration's
+   * ns/op; bytesPerDim is what one dimension of both operands takes (for GB/s).
+   */
+  private record Row(String kernel, int dims, String impl, double bytesPerDim, double ns, double error, double best) {}
 
   private static String report(Collection<RunResult> results, Map<String, String> opts, String[] args, double minutes,
       double loadBefore, double loadAfter) throws Exception {
@@ -90,7 +93,12 @@ public final class KernelsReport {
         case "binaryQueryNibble" -> "4-bit query x 1-bit code (Long.bitCount)";
         default -> method;
       };
-      rows.add(new Row(kernel, Integer.parseInt(params.getParam("dims")), impl, result.getPrimaryResult().getScore(),
+      double bytesPerDim = switch (method) {
+        case "binaryHamming" -> 2 / 8.0;
+        case "binaryQueryNibble" -> 5 / 8.0;
+        default -> kernel.equals("int8") ? 2 : 8;
+      };
+      rows.add(new Row(kernel, Integer.parseInt(params.getParam("dims")), impl, bytesPerDim, result.getPrimaryResult().getScore(),
           result.getPrimaryResult().getScoreError(), result.getPrimaryResult().getStatistics().getMin()));
     }
     List<String> kernels = List.of("float", "int8", "binary"); // from the baseline to the smallest codes
@@ -128,14 +136,9 @@ public final class KernelsReport {
             : String.format(Locale.ROOT, "%.2f× ± %.2f", x, x * rel);
         bestRatio = r == base ? "1" : String.format(Locale.ROOT, "%.2f×", base.best / r.best);
       }
-      double bytesPerDim = switch (r.impl) {
-        case "Hamming, 1-bit query (Long.bitCount)" -> 2 / 8.0;
-        case "4-bit query x 1-bit code (Long.bitCount)" -> 5 / 8.0;
-        default -> r.kernel.equals("int8") ? 2 : 8;
-      };
       md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %.1f | %s | %s | %.1f | %.2f |%n", r.kernel, r.dims, r.impl,
           Double.isNaN(r.error) ? String.format(Locale.ROOT, "%.1f", r.ns) : String.format(Locale.ROOT, "%.1f ± %.1f", r.ns, r.error),
-          r.best, ratio, bestRatio, bytesPerDim * r.dims / r.best, r.dims / r.best));
+          r.best, ratio, bestRatio, r.bytesPerDim * r.dims / r.best, r.dims / r.best));
     }
     md.append("\n## Machine and JVM\n\n");
     md.append("- CPU: ").append(cpu()).append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores visible\n");

@@ -96,9 +96,12 @@ final class DuplicateRoutes {
     feed();
     String tenant = Requests.tenant(ctx);
     if (liveClientsOf(tenant) >= maxLivePerTenant) {
-      throw new ApiException(429, "TOO_MANY_LIVE_CLIENTS",
-          "tenant " + tenant + " has " + maxLivePerTenant + " live clients connected (http.max.live.clients.per.tenant)", KEEP_ALIVE_SECONDS);
+      throw new ApiException(429, "TOO_MANY_LIVE_CLIENTS", full(tenant) + " (http.max.live.clients.per.tenant)", KEEP_ALIVE_SECONDS);
     }
+  }
+
+  private String full(String tenant) {
+    return "tenant " + tenant + " has " + maxLivePerTenant + " live clients connected";
   }
 
   private int liveClientsOf(String tenant) {
@@ -134,7 +137,7 @@ final class DuplicateRoutes {
     Thread writer = Thread.ofVirtual().name("sse-near-duplicates").unstarted(() -> {
       try {
         if (over) {
-          client.sendComment("closed: tenant " + tenant + " has " + maxLivePerTenant + " live clients connected");
+          client.sendComment("closed: " + full(tenant));
           return;
         }
         client.sendComment("near-duplicate events of tenant " + tenant);
