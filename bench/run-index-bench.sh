@@ -9,7 +9,12 @@
 #                            [--engines hnswlib,faiss-hnsw-flat,faiss-hnsw-sq8,lucene-hnsw,lucene-hnsw-int8,
 #                                       lucene-hnsw-int8-rerank,lucene-hnsw-bit-rerank,lookalike,lookalike-offheap,lookalike-exact]
 #                            [--data-dir DIR]
+#   bench/run-index-bench.sh --base FILE [--queries FILE] [--name NAME] [--m ... --ef ... --engines ...]
 # Defaults: --size 100k --dataset all (synthetic-100k, then the real openclipart embeddings).
+# --base runs on your own vectors instead (dataset file-NAME, NAME defaults to the file's name):
+# .fvecs, .bvecs or .npy (2-D float32/float64/uint8). Rows are L2-normalized (the service ranks by
+# cosine, so every engine gets the same unit vectors), all-zero rows dropped, and the exact top-100
+# recomputed; without --queries, 1,000 rows picked with a fixed seed are held out as the queries.
 # Memory in transparent huge pages for every engine where the kernel offers them (HUGE_PAGES=0: 4 KB
 # pages for all, as the runs in results/index-*.md before 2026-11-22 afternoon had; results/huge-pages.md
 # compares the two).
@@ -38,6 +43,7 @@ export BENCH_COMMAND="$command_line"
 size=100k dataset=all m=16 efc=100 efs=10,16,32,64,128,256,512
 engines=hnswlib,faiss-hnsw-flat,faiss-hnsw-sq8,lucene-hnsw,lucene-hnsw-int8,lucene-hnsw-int8-rerank,lucene-hnsw-bit-rerank,lookalike,lookalike-offheap,lookalike-exact
 data_dir="$root/bench/target/index-data"
+base_file="" query_file="" name=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size="$2"; shift 2 ;;
@@ -47,7 +53,10 @@ while [ $# -gt 0 ]; do
     --ef) efs="$2"; shift 2 ;;
     --engines) engines="$2"; shift 2 ;;
     --data-dir) data_dir="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
-    -h|--help) sed -n '2,31p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    --base) base_file="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2 ;;
+    --queries) query_file="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2 ;;
+    --name) name="$2"; shift 2 ;;
+    -h|--help) sed -n '2,36p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "run-index-bench: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -55,11 +64,19 @@ case "$size" in 100k|1m|all) ;; *) echo "run-index-bench: --size 100k|1m|all" >&
 case "$dataset" in synthetic|real|all) ;; *) echo "run-index-bench: --dataset synthetic|real|all" >&2; exit 2 ;; esac
 
 datasets=()
-if [ "$dataset" != real ]; then
-  [ "$size" != 1m ] && datasets+=(synthetic-100k)
-  [ "$size" != 100k ] && datasets+=(synthetic-1m)
+if [ -n "$base_file" ]; then
+  [ -f "$base_file" ] || { echo "run-index-bench: no file $base_file" >&2; exit 2; }
+  [ -z "$query_file" ] || [ -f "$query_file" ] || { echo "run-index-bench: no file $query_file" >&2; exit 2; }
+  [ -n "$name" ] || name="$(basename "$base_file")"; name="${name%.*}"
+  datasets+=("file-$(printf '%s' "$name" | tr -c 'A-Za-z0-9_.-' '_')")
+else
+  [ -z "$query_file$name" ] || { echo "run-index-bench: --queries and --name go with --base" >&2; exit 2; }
+  if [ "$dataset" != real ]; then
+    [ "$size" != 1m ] && datasets+=(synthetic-100k)
+    [ "$size" != 100k ] && datasets+=(synthetic-1m)
+  fi
+  [ "$dataset" != synthetic ] && datasets+=(real-openclipart)
 fi
-[ "$dataset" != synthetic ] && datasets+=(real-openclipart)
 
 # --- tools -------------------------------------------------------------------------------------
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/jdk.sh"
@@ -114,7 +131,16 @@ for ds in "${datasets[@]}"; do
   started=$SECONDS
   heap=3g; [ "$ds" = synthetic-1m ] && heap=10g
   echo "=== $ds ===" >&2
-  if [ "$ds" = real-openclipart ]; then
+  if [[ "$ds" = file-* ]]; then
+    # The rows are read as float32 arrays (bytes grow 4x), normalized copies made, then written.
+    bytes=$(( $(stat -c %s "$base_file") + ${query_file:+$(stat -c %s "$query_file")}+0 ))
+    [[ "$base_file" = *.bvecs ]] && bytes=$((bytes * 4))
+    bench_java "$(( bytes * 3 / 1000000000 + 3 ))g" prepare --data-dir "$data_dir" --dataset "$ds" \
+      --base "$base_file" ${query_file:+--queries "$query_file"}
+    # The run holds the dataset and the engine's copy of the floats, codes and graph (1M x 512: ~10 GB).
+    heap="$(py -c 'import json, math, sys; m = json.load(open(sys.argv[1]))
+print(max(3, math.ceil((m["base"] * (m["dims"] * 9 + 1000) * 1.3 + 2e9) / 1e9)))' "$data_dir/$ds/meta.json")g"
+  elif [ "$ds" = real-openclipart ]; then
     bench_java "$heap" prepare --data-dir "$data_dir" --dataset "$ds" \
       --png-root "$(openclipart_dir)" --models-dir "$root/../shared/models"
   else

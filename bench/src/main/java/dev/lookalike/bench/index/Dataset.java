@@ -1,9 +1,11 @@
 package dev.lookalike.bench.index;
 
+import dev.lookalike.topology.store.VectorMath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -56,9 +58,7 @@ record Dataset(String name, Path dir, float[][] base, float[][] queries, int[][]
       throw new IllegalStateException("only " + all.vectors().length + " usable images under " + pngRoot
           + ": need at least " + 2 * QUERIES + " (" + QUERIES + " are held out as queries)");
     }
-    List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < all.vectors().length; i++) order.add(i);
-    Collections.shuffle(order, new Random(SEED));
+    List<Integer> order = shuffled(all.vectors().length);
     float[][] queries = new float[QUERIES][];
     float[][] base = new float[order.size() - QUERIES][];
     List<String> queryNames = new ArrayList<>(), baseNames = new ArrayList<>();
@@ -80,6 +80,72 @@ record Dataset(String name, Path dir, float[][] base, float[][] queries, int[][]
             + "(pixel-identical copies and images under 64 px dropped); %,d random images held out as queries (seed %d)",
         all.vectors().length, QUERIES, SEED);
     write(dir, name, base, queries, description, threads, start);
+  }
+
+  /**
+   * Vectors from files (see {@link VectorFile}), L2-normalized because the store ranks by cosine:
+   * every engine then gets the same unit vectors, and the ground truth is recomputed by dot product
+   * (a file's own ground truth may be for another metric). All-zero and non-finite rows are dropped
+   * and counted. Without a query file, 1,000 rows picked with the fixed seed are held out as queries.
+   */
+  static void prepareImported(Path dir, String name, Path baseFile, Path queryFile, int threads) throws IOException {
+    long start = System.nanoTime();
+    System.err.printf("prepare %s: reading %s%s ...%n", name, baseFile, queryFile == null ? "" : " and " + queryFile);
+    Normalized all = Normalized.of(VectorFile.read(baseFile));
+    float[][] base, queries;
+    String queryText;
+    if (queryFile != null) {
+      Normalized given = Normalized.of(VectorFile.read(queryFile));
+      if (given.rows.length == 0 || all.rows.length == 0 || given.rows[0].length != all.rows[0].length) {
+        throw new IllegalArgumentException("base and query files must both have rows of the same dimension");
+      }
+      base = all.rows;
+      queries = Arrays.copyOf(given.rows, Math.min(QUERIES, given.rows.length));
+      queryText = String.format(Locale.ROOT, "the first %,d usable rows of %s%s", queries.length,
+          queryFile.getFileName(), given.dropped());
+    } else {
+      if (all.rows.length < 2 * QUERIES) {
+        throw new IllegalArgumentException(baseFile + " has " + all.rows.length + " usable rows: need at least "
+            + 2 * QUERIES + " (" + QUERIES + " are held out as queries), or give a query file");
+      }
+      List<Integer> order = shuffled(all.rows.length);
+      queries = new float[QUERIES][];
+      base = new float[all.rows.length - QUERIES][];
+      for (int i = 0; i < order.size(); i++) {
+        if (i < QUERIES) queries[i] = all.rows[order.get(i)];
+        else base[i - QUERIES] = all.rows[order.get(i)];
+      }
+      queryText = String.format(Locale.ROOT, "%,d random rows held out as queries (seed %d)", QUERIES, SEED);
+    }
+    String description = String.format(Locale.ROOT,
+        "imported from %s (%,d rows of %d dims%s); %s; L2-normalized, so every engine ranks by cosine",
+        baseFile.getFileName(), base.length, base[0].length, all.dropped(), queryText);
+    write(dir, name, base, queries, description, threads, start);
+  }
+
+  /** Unit-length copies of the rows that have a direction (non-zero, finite), and how many had none. */
+  private record Normalized(float[][] rows, int droppedCount) {
+
+    static Normalized of(float[][] raw) {
+      List<float[]> kept = new ArrayList<>(raw.length);
+      for (float[] row : raw) {
+        double sum = 0;
+        for (float x : row) sum += (double) x * x;
+        if (sum > 0 && Double.isFinite(sum)) kept.add(VectorMath.normalize(row));
+      }
+      return new Normalized(kept.toArray(float[][]::new), raw.length - kept.size());
+    }
+
+    String dropped() {
+      return droppedCount == 0 ? "" : String.format(Locale.ROOT, ", %,d all-zero or non-finite rows dropped", droppedCount);
+    }
+  }
+
+  private static List<Integer> shuffled(int n) {
+    List<Integer> order = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) order.add(i);
+    Collections.shuffle(order, new Random(SEED));
+    return order;
   }
 
   private static void write(Path dir, String name, float[][] base, float[][] queries, String description,

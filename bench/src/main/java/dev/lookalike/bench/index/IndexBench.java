@@ -25,6 +25,7 @@ import org.apache.lucene.util.VectorUtil;
  * <pre>
  *   IndexBench prepare --data-dir D --dataset synthetic-100k|synthetic-1m|real-openclipart
  *                      [--png-root P --models-dir M] [--threads 2]
+ *   IndexBench prepare --data-dir D --dataset file-NAME --base F.fvecs|F.bvecs|F.npy [--queries Q] [--threads 2]
  *   IndexBench run --data-dir D --dataset NAME --engine lucene-hnsw|lucene-hnsw-int8|lucene-hnsw-int8-rerank|lucene-hnsw-bit-rerank|lookalike|lookalike-offheap|lookalike-exact
  *                  --work W --out results.jsonl [--m 16 --ef-construction 100 --ef 10,16,32 --k 10]
  * </pre>
@@ -47,11 +48,15 @@ public final class IndexBench {
   }
 
   private static void prepare(Map<String, String> opt, Path dir, String dataset) throws Exception {
+    int threads = Integer.parseInt(opt.getOrDefault("threads", "2"));
+    if (dataset.startsWith(IMPORTED)) {
+      prepareImported(opt, dir, dataset, threads);
+      return;
+    }
     if (Dataset.ready(dir)) {
       System.err.println("prepare " + dataset + ": cached in " + dir);
       return;
     }
-    int threads = Integer.parseInt(opt.getOrDefault("threads", "2"));
     if (dataset.startsWith("synthetic-")) {
       Dataset.prepareSynthetic(dir, dataset, 512, threads);
     } else if (dataset.startsWith("real-")) {
@@ -59,6 +64,32 @@ public final class IndexBench {
     } else {
       throw new IllegalArgumentException("unknown dataset " + dataset);
     }
+  }
+
+  /** Datasets read from the user's files are named {@code file-<name>}. */
+  static final String IMPORTED = "file-";
+
+  /**
+   * Cached like the others, but made again when the files are not the ones it was made from (a
+   * second file with the same name, or the same file rewritten).
+   */
+  private static void prepareImported(Map<String, String> opt, Path dir, String dataset, int threads) throws Exception {
+    Path base = Path.of(require(opt, "base")).toAbsolutePath();
+    Path queries = opt.containsKey("queries") ? Path.of(opt.get("queries")).toAbsolutePath() : null;
+    String source = describe(base) + (queries == null ? "" : "\n" + describe(queries)) + "\n";
+    Path sourceFile = dir.resolve("source.txt");
+    if (Dataset.ready(dir) && Files.isRegularFile(sourceFile) && Files.readString(sourceFile).equals(source)) {
+      System.err.println("prepare " + dataset + ": cached in " + dir);
+      return;
+    }
+    deleteTree(dir);
+    Files.createDirectories(dir);
+    Files.writeString(sourceFile, source);
+    Dataset.prepareImported(dir, dataset, base, queries, threads);
+  }
+
+  private static String describe(Path file) throws IOException {
+    return file + " " + Files.size(file) + " bytes, modified " + Files.getLastModifiedTime(file);
   }
 
   private static void run(Map<String, String> opt, Path dir, String datasetName) throws Exception {
