@@ -70,6 +70,21 @@ public final class LookalikeConfig extends AbstractConfig {
   public static final String HTTP_MAX_CONCURRENT_FETCHES = "http.max.concurrent.fetches";
   public static final String HTTP_MAX_LIVE_CLIENTS_PER_TENANT = "http.max.live.clients.per.tenant";
   public static final String LOG_LEVEL = "log.level";
+  public static final String MATCH_DELETED_RETENTION_MS = "match.deleted.retention.ms";
+
+  /** -1 (keep forever) or at least 60,000 ms. */
+  private static final ConfigDef.Validator KEEP_FOREVER_OR_AT_LEAST_A_MINUTE = new ConfigDef.Validator() {
+    @Override
+    public void ensureValid(String name, Object value) {
+      long ms = (Long) value;
+      if (ms != -1 && ms < 60_000) throw new ConfigException(name, value, "must be -1 (forever) or at least 60000 ms");
+    }
+
+    @Override
+    public String toString() {
+      return "-1 or [60000,...]";
+    }
+  };
 
   /** What {@code lookalike dev} serves: Apicurio's Confluent-compatible API on port 8081. */
   public static final String DEFAULT_SCHEMA_REGISTRY_URL = "http://localhost:8081/apis/ccompat/v7";
@@ -145,6 +160,12 @@ public final class LookalikeConfig extends AbstractConfig {
           "Image URLs fetched at once for HTTP requests; others wait briefly, then 503.")
       .define(HTTP_MAX_LIVE_CLIENTS_PER_TENANT, Type.INT, 100, Range.atLeast(1), Importance.LOW,
           "Clients one tenant may have connected to the live near-duplicate stream at once; another gets 429 until one leaves.")
+      .define(MATCH_DELETED_RETENTION_MS, Type.LONG, 30L * 24 * 60 * 60 * 1000, KEEP_FOREVER_OR_AT_LEAST_A_MINUTE, Importance.LOW,
+          "How long each partition remembers a deleted image (-1: forever). The marks keep match messages still in flight "
+              + "(another partition's answer naming the image, seconds old) from bringing it back into a list or a pair, and "
+              + "tell the near-duplicate groups view of an instance started later that the image is gone: keep it longer than "
+              + "the retention of images.near-duplicates (broker default 7 days), or such an instance shows pairs of images "
+              + "deleted longer ago. Older marks are purged about every hour, so they do not pile up forever.")
       .define(LOG_LEVEL, Type.STRING, "INFO",
           ConfigDef.CaseInsensitiveValidString.in("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF"), Importance.LOW,
           "Log level of the service's own loggers (dev.lookalike), applied at startup; other libraries log at WARN.");
@@ -255,6 +276,7 @@ public final class LookalikeConfig extends AbstractConfig {
   }
   public int httpMaxConcurrentFetches() { return getInt(HTTP_MAX_CONCURRENT_FETCHES); }
   public int httpMaxLiveClientsPerTenant() { return getInt(HTTP_MAX_LIVE_CLIENTS_PER_TENANT); }
+  public long matchDeletedRetentionMs() { return getLong(MATCH_DELETED_RETENTION_MS); }
   public String logLevel() { return getString(LOG_LEVEL).toUpperCase(java.util.Locale.ROOT); }
   public int imageMaxBytes() { return getInt(IMAGE_MAX_BYTES); }
   public long imageMaxPixels() { return getLong(IMAGE_MAX_PIXELS); }

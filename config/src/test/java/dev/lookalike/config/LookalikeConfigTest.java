@@ -54,6 +54,9 @@ class LookalikeConfigTest {
   void badValuesAreRejectedWithTheKeyName() {
     assertThatThrownBy(() -> LookalikeConfig.of(Map.of("http.port", "99999")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("http.port");
+    assertThatThrownBy(() -> LookalikeConfig.of(Map.of("match.deleted.retention.ms", "59999")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("match.deleted.retention.ms").hasMessageContaining("-1 (forever)");
+    assertThat(LookalikeConfig.of(Map.of("match.deleted.retention.ms", "-1")).matchDeletedRetentionMs()).isEqualTo(-1);
     assertThatThrownBy(() -> LookalikeConfig.of(Map.of("vectors", "Bad Name")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("vector names");
     assertThatThrownBy(() -> LookalikeConfig.of(Map.of("vector.perceptual.duplicate.threshold", "2")))

@@ -111,7 +111,7 @@ public final class LookalikeTopology {
         () -> new EmbeddedProcessor(vectors, embedded, matchPartitions, services.clock(), DeadLetters.recordLimit(config), metrics),
         Names.EMBEDDED_SOURCE);
     topology.addSource(Names.MATCH_SOURCE, new StringDeserializer(), in(metrics, topics.match()), topics.match().name());
-    topology.addProcessor(Names.MATCH_PROCESSOR, () -> new MatchProcessor(vectors, services.clock(), metrics), Names.MATCH_SOURCE);
+    topology.addProcessor(Names.MATCH_PROCESSOR, () -> new MatchProcessor(vectors, services.clock(), config.matchDeletedRetentionMs(), metrics), Names.MATCH_SOURCE);
     topology.addSource(Names.PARTIALS_SOURCE, new StringDeserializer(), in(metrics, topics.matchPartials()),
         topics.matchPartials().name());
     topology.addProcessor(Names.PARTIALS_PROCESSOR, () -> new PartialsProcessor(vectors, services.clock()), Names.PARTIALS_SOURCE);

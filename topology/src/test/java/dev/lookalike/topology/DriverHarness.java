@@ -15,12 +15,16 @@ import dev.lookalike.registry.InMemorySchemaRegistryClient;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -48,6 +52,13 @@ final class DriverHarness implements AutoCloseable {
   private final TestOutputTopic<String, ImageEmbedded> embedded;
   final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  /** The topology's clock: real time, plus however far {@link #advanceTime} has moved it. */
+  private final AtomicLong skewMillis = new AtomicLong();
+  private final Clock clock = new Clock() {
+    @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+    @Override public Clock withZone(ZoneId zone) { throw new UnsupportedOperationException(); }
+    @Override public Instant instant() { return Instant.now().plusMillis(skewMillis.get()); }
+  };
 
   DriverHarness(Path stateDir, Embedder embedder, Map<String, Object> overrides, UrlFetcher fetcher) {
     this(stateDir, List.of(embedder), overrides, fetcher);
@@ -61,7 +72,7 @@ final class DriverHarness implements AutoCloseable {
     List<Embedder> counting = embedders.stream().<Embedder>map(e -> new CountingEmbedder(e, embedCalls)).toList();
     // The limits production gives its decoder (LookalikeService).
     ImageDecoder decoder = new ImageDecoder(new DecodeLimits(config.imageMaxBytes(), config.imageMaxPixels()));
-    TopologyServices services = new TopologyServices(registry, counting, decoder, fetcher, Clock.systemUTC(), meters);
+    TopologyServices services = new TopologyServices(registry, counting, decoder, fetcher, clock, meters);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -104,6 +115,12 @@ final class DriverHarness implements AutoCloseable {
   /** Key and value exactly as given, e.g. a key that is not UTF-8; a null value is a tombstone. */
   void uploadRaw(byte[] key, byte[] value) {
     rawKeyedUploads.pipeInput(key, value);
+  }
+
+  /** Moves the topology's clock and the driver's wall clock on together (wall-clock punctuators fire). */
+  void advanceTime(Duration by) {
+    skewMillis.addAndGet(by.toMillis());
+    driver.advanceWallClockTime(by);
   }
 
   void delete(String id) {

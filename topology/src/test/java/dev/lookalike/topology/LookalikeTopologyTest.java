@@ -9,18 +9,23 @@ import dev.lookalike.avro.ImageUploaded;
 import dev.lookalike.avro.NearDuplicateDetected;
 import dev.lookalike.avro.Recommendations;
 import dev.lookalike.avro.RecommendedItem;
+import dev.lookalike.avro.internal.DeletedImage;
+import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.embedding.perceptual.PerceptualEmbedder;
 import dev.lookalike.embedding.image.FetcherConfig;
 import dev.lookalike.embedding.image.ImageFetcher;
 import dev.lookalike.embedding.testing.TestImages;
+import dev.lookalike.topology.match.MatchProcessor;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.assertj.core.groups.Tuple;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,6 +112,37 @@ class LookalikeTopologyTest {
     List<Float> scores = latestOfBase.getItems().stream().map(RecommendedItem::getScore).toList();
     assertThat(scores).isSortedAccordingTo((a, b) -> Float.compare(b, a));
     assertThat(latestOfBase.getItems()).hasSize(3);
+  }
+
+  /** The marks that keep late messages from bringing a deleted image back are kept for the retention, then forgotten. */
+  @Test
+  void deletionMarksAreForgottenAfterTheRetention() {
+    harness.upload("old", png(31), 1000);
+    harness.upload("young", png(32), 2000);
+    KeyValueStore<String, DeletedImage> marks = harness.driver.getKeyValueStore(Names.deletedStore("perceptual"));
+    long retention = harness.config.matchDeletedRetentionMs();
+
+    harness.delete("old");
+    harness.advanceTime(Duration.ofMillis(retention / 2));
+    harness.delete("young");
+    assertThat(marks.get("old")).isNotNull();
+    assertThat(marks.get("young")).isNotNull();
+
+    harness.advanceTime(Duration.ofMillis(retention / 2 + MatchProcessor.PURGE_EVERY.toMillis()));
+    assertThat(marks.get("old")).as("older than the retention").isNull();
+    assertThat(marks.get("young")).as("deleted half a retention ago").isNotNull();
+  }
+
+  @Test
+  void deletionMarksKeptForeverWhenTheRetentionIsMinusOne(@TempDir Path otherState) {
+    try (DriverHarness forever = new DriverHarness(otherState, new PerceptualEmbedder(),
+        Map.of(LookalikeConfig.MATCH_DELETED_RETENTION_MS, "-1"), url -> fetcher.fetch(url).bytes())) {
+      forever.upload("gone", png(33), 1000);
+      forever.delete("gone");
+      forever.advanceTime(Duration.ofDays(3650));
+      KeyValueStore<String, DeletedImage> marks = forever.driver.getKeyValueStore(Names.deletedStore("perceptual"));
+      assertThat(marks.get("gone")).isNotNull();
+    }
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.lookalike.config.VectorConfig;
 import dev.lookalike.topology.Names;
 import dev.lookalike.topology.metrics.TopologyMetrics;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,9 +18,12 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs on every partition for every match message (a QUERY skips the asking image's home, which
@@ -31,16 +35,23 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class MatchProcessor implements Processor<String, MatchMessage, String, SpecificRecord> {
 
+  private static final Logger log = LoggerFactory.getLogger(MatchProcessor.class);
+
+  /** Deletion marks are purged at least this often (and twice per retention when that is shorter). */
+  public static final Duration PURGE_EVERY = Duration.ofHours(1);
+
   private final List<VectorConfig> vectorConfigs;
   private final Clock clock;
+  private final long deletedRetentionMs;
   private final TopologyMetrics metrics;
   private final Map<String, NeighborBook> books = new LinkedHashMap<>();
   private final Map<String, MatchTiming> timings = new LinkedHashMap<>();
   private ProcessorContext<String, SpecificRecord> context;
 
-  public MatchProcessor(List<VectorConfig> vectorConfigs, Clock clock, TopologyMetrics metrics) {
+  public MatchProcessor(List<VectorConfig> vectorConfigs, Clock clock, long deletedRetentionMs, TopologyMetrics metrics) {
     this.vectorConfigs = vectorConfigs;
     this.clock = clock;
+    this.deletedRetentionMs = deletedRetentionMs;
     this.metrics = metrics;
   }
 
@@ -50,6 +61,19 @@ public final class MatchProcessor implements Processor<String, MatchMessage, Str
     for (VectorConfig v : vectorConfigs) {
       books.put(v.name(), new NeighborBook(v, context, clock));
       timings.put(v.name(), new MatchTiming(v.name(), metrics));
+    }
+    if (deletedRetentionMs < 0) return; // kept forever
+    // Wall-clock time: marks age in real time, whether or not events arrive.
+    Duration every = Duration.ofMillis(Math.min(PURGE_EVERY.toMillis(), deletedRetentionMs / 2));
+    context.schedule(every, PunctuationType.WALL_CLOCK_TIME, now -> forgetOldDeletions());
+  }
+
+  /** Past the retention no message for the deleted image is still in flight, so its mark can go. */
+  private void forgetOldDeletions() {
+    long cutoff = clock.millis() - deletedRetentionMs;
+    for (NeighborBook book : books.values()) {
+      int forgotten = book.forgetDeletionsBefore(cutoff);
+      if (forgotten > 0) log.debug("{}: forgot {} deletions older than {} ms", book.vector().name(), forgotten, deletedRetentionMs);
     }
   }
 

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -58,8 +59,21 @@ final class NeighborBook {
     deleted.put(imageId, new DeletedImage(version, clock.millis()));
   }
 
-  KeyValueStore<String, DeletedImage> deletedImages() {
-    return deleted;
+  /**
+   * Forgets deletions marked before {@code cutoff} (clock millis); returns how many. Keys are
+   * collected first and deleted after the iterator is closed, so no store sees writes under an
+   * open iterator.
+   */
+  int forgetDeletionsBefore(long cutoff) {
+    List<String> expired = new ArrayList<>();
+    try (KeyValueIterator<String, DeletedImage> all = deleted.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, DeletedImage> kv = all.next();
+        if (kv.value.getDeletedAt() < cutoff) expired.add(kv.key);
+      }
+    }
+    expired.forEach(deleted::delete);
+    return expired.size();
   }
 
   VectorConfig vector() {
