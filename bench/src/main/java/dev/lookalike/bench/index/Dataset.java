@@ -119,7 +119,7 @@ record Dataset(String name, Path dir, float[][] base, float[][] queries, int[][]
     }
     String description = String.format(Locale.ROOT,
         "imported from %s (%,d rows of %d dims%s); %s; L2-normalized, so every engine ranks by cosine",
-        baseFile.getFileName(), base.length, base[0].length, all.dropped(), queryText);
+        baseFile.getFileName(), all.rows.length + all.droppedCount(), base[0].length, all.dropped(), queryText);
     write(dir, name, base, queries, description, threads, start);
   }
 

@@ -67,7 +67,7 @@ class ImportedDatasetTest {
     assertThat(data.base()).hasNumberOfRows(2_100 - 2 - Dataset.QUERIES);
     for (float[] v : data.base()) assertThat(norm(v)).isCloseTo(1.0, within(1e-5));
     assertThat(Files.readString(dir.resolve("file-mine/meta.json")))
-        .contains("2 all-zero or non-finite rows dropped", "\"dims\": 24");
+        .contains("(2,100 rows of 24 dims, 2 all-zero or non-finite rows dropped)", "\"dims\": 24");
     // The ground truth is the exact best match: check one query by brute force.
     int best = 0;
     for (int i = 1; i < data.base().length; i++) {
