@@ -12,7 +12,8 @@
 #   bench/run-index-bench.sh --base FILE [--queries FILE] [--name NAME] [--m ... --ef ... --engines ...]
 # Defaults: --size 100k --dataset all (synthetic-100k, then the real openclipart embeddings).
 # --base runs on your own vectors instead (dataset file-NAME, NAME defaults to the file's name):
-# .fvecs, .bvecs or .npy (2-D float32/float64/uint8). Rows are L2-normalized (the service ranks by
+# .fvecs, .bvecs, .npy (2-D float32/float64/uint8) or an ann-benchmarks .hdf5 (its train and test
+# sets; python3-h5py installed when missing). Rows are L2-normalized (the service ranks by
 # cosine, so every engine gets the same unit vectors), all-zero rows dropped, and the exact top-100
 # recomputed; without --queries, 1,000 rows picked with a fixed seed are held out as the queries.
 # Memory in transparent huge pages for every engine where the kernel offers them (HUGE_PAGES=0: 4 KB
@@ -56,7 +57,7 @@ while [ $# -gt 0 ]; do
     --base) base_file="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2 ;;
     --queries) query_file="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2 ;;
     --name) name="$2"; shift 2 ;;
-    -h|--help) sed -n '2,36p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,37p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "run-index-bench: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -86,11 +87,35 @@ fi
 # glibc's malloc tunable for hnswlib and FAISS, so each walks its graph with the same TLB reach.
 py_huge_pages=""; [ -n "$HUGE_PAGES_JAVA" ] && py_huge_pages="GLIBC_TUNABLES=glibc.malloc.hugetlb=1"
 py() { env -u PYTHONPATH -u PYTHONHOME OMP_NUM_THREADS=1 $py_huge_pages /usr/bin/python3 "$@"; }
+apt_install() { # Debian packages, with the package lists refreshed once if the first try fails
+  echo "run-index-bench: installing $* ..." >&2
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >&2 \
+    || { $sudo apt-get update -q >&2 && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >&2; }
+}
 if [[ ",$engines," =~ ,(hnswlib|faiss-) ]] && ! py -c 'import hnswlib, faiss, numpy' 2>/dev/null; then
-  echo "run-index-bench: installing python3-hnswlib python3-faiss python3-numpy ..." >&2
-  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-hnswlib python3-faiss python3-numpy >&2 \
-    || { $sudo apt-get update -q >&2 && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-hnswlib python3-faiss python3-numpy >&2; }
+  apt_install python3-hnswlib python3-faiss python3-numpy
+fi
+
+# An ann-benchmarks HDF5 file brings its base ("train") and queries ("test"): saved as .npy once,
+# beside the datasets, then imported like any other file.
+if [[ "$base_file" = *.hdf5 || "$base_file" = *.h5 ]]; then
+  [ -z "$query_file" ] || { echo "run-index-bench: an HDF5 file brings its own queries (its 'test' set): drop --queries" >&2; exit 2; }
+  py -c 'import h5py, numpy' 2>/dev/null || apt_install python3-h5py python3-numpy
+  converted="$data_dir/hdf5/$(basename "${datasets[0]}")"
+  if [ ! -f "$converted/test.npy" ] || [ "$base_file" -nt "$converted/test.npy" ]; then
+    mkdir -p "$converted"
+    echo "run-index-bench: saving the train and test sets of $base_file as .npy in $converted ..." >&2
+    py -c 'import sys, h5py, numpy
+f = h5py.File(sys.argv[1], "r")
+for part in ("train", "test"):
+    if part not in f: raise SystemExit(f"{sys.argv[1]} has no {part!r} data set (has: {list(f.keys())})")
+    numpy.save(f"{sys.argv[2]}/{part}.tmp.npy", numpy.asarray(f[part], dtype="<f4"))
+    print("  %s: %s; metric: %s (ranked by cosine here)" % (part, f[part].shape, f.attrs.get("distance", "?")), file=sys.stderr)' \
+      "$base_file" "$converted"
+    mv "$converted/train.tmp.npy" "$converted/train.npy" && mv "$converted/test.tmp.npy" "$converted/test.npy"
+  fi
+  base_file="$converted/train.npy" query_file="$converted/test.npy"
 fi
 
 openclipart_dir() {

@@ -32,9 +32,9 @@ final class VectorFile {
     if (name.endsWith(".fvecs")) return Vecs.readFloats(file);
     if (name.endsWith(".bvecs")) return readBvecs(file);
     if (name.endsWith(".npy")) return readNpy(file);
-    throw new IOException(file + ": unknown format; give .fvecs, .bvecs or .npy (an HDF5 file of ann-benchmarks: "
-        + "python3 -c \"import h5py, numpy; numpy.save('train.npy', h5py.File('F.hdf5')['train'][:])\", "
-        + "and the same for 'test')");
+    throw new IOException(file + ": unknown format; give .fvecs, .bvecs or .npy (bench/run-index-bench.sh converts "
+        + "an ann-benchmarks .hdf5 file itself; by hand: python3 -c \"import h5py, numpy; "
+        + "numpy.save('train.npy', h5py.File('F.hdf5')['train'][:])\", and the same for 'test')");
   }
 
   /** Each row: int32 dims, then dims unsigned bytes (SIFT1B's format). */
