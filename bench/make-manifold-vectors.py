@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """Vectors unlike the index benchmark's own: points on a 16-dim nonlinear manifold (a random
-two-layer network, tanh then ReLU) in 100 dims, mostly non-negative like CNN features, with a
+two-layer network, tanh then ReLU) in 100 dims (or DIMS), mostly non-negative like CNN features, with a
 little noise. They exist to try `bench/run-index-bench.sh --base FILE` on data whose shape, size
 and dimension the engines were not tuned on (the synthetic sets are Gaussian clusters in 512 dims).
 
-  make-manifold-vectors.py ROWS OUT.npy     e.g. 101000 /tmp/manifold-100d.npy (1,000 become queries)
+  make-manifold-vectors.py ROWS OUT.npy [DIMS]   e.g. 101000 /tmp/manifold-100d.npy (1,000 become queries)
 
 Fixed seed: the same ROWS give the same rows from the same distribution; a larger ROWS starts
 with different rows (all are drawn at once), so give the exact count to reproduce a result file.
@@ -15,20 +15,21 @@ import sys
 
 import numpy as np
 
-LATENT, HIDDEN, DIMS, SEED = 16, 256, 100, 7
+LATENT, HIDDEN, SEED = 16, 256, 7
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         raise SystemExit(__doc__)
     rows, out = int(sys.argv[1]), sys.argv[2]
+    dims = int(sys.argv[3]) if len(sys.argv) == 4 else 100
     rng = np.random.default_rng(SEED)
     z = rng.standard_normal((rows, LATENT)).astype(np.float32)
     w1 = rng.standard_normal((LATENT, HIDDEN)).astype(np.float32) / np.sqrt(LATENT)
-    w2 = rng.standard_normal((HIDDEN, DIMS)).astype(np.float32) / np.sqrt(HIDDEN)
-    x = np.maximum(np.tanh(z @ w1) @ w2 + 0.1, 0) + 0.01 * rng.standard_normal((rows, DIMS)).astype(np.float32)
+    w2 = rng.standard_normal((HIDDEN, dims)).astype(np.float32) / np.sqrt(HIDDEN)
+    x = np.maximum(np.tanh(z @ w1) @ w2 + 0.1, 0) + 0.01 * rng.standard_normal((rows, dims)).astype(np.float32)
     np.save(out, x.astype("<f4"))
-    print(f"{out}: {rows:,} x {DIMS}, {float((x > 0).mean()):.0%} of components positive", file=sys.stderr)
+    print(f"{out}: {rows:,} x {dims}, {float((x > 0).mean()):.0%} of components positive", file=sys.stderr)
 
 
 if __name__ == "__main__":
