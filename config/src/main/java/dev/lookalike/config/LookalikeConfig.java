@@ -165,7 +165,7 @@ public final class LookalikeConfig extends AbstractConfig {
               + "(another partition's answer naming the image, seconds old) from bringing it back into a list or a pair, and "
               + "tell the near-duplicate groups view of an instance started later that the image is gone: keep it longer than "
               + "the retention of images.near-duplicates (broker default 7 days), or such an instance shows pairs of images "
-              + "deleted longer ago. Older marks are purged about every hour, so they do not pile up forever.")
+              + "deleted longer ago. Older marks are purged, 10,000 marks read a minute on each partition, so they do not pile up forever.")
       .define(LOG_LEVEL, Type.STRING, "INFO",
           ConfigDef.CaseInsensitiveValidString.in("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF"), Importance.LOW,
           "Log level of the service's own loggers (dev.lookalike), applied at startup; other libraries log at WARN.");

@@ -37,8 +37,10 @@ public final class MatchProcessor implements Processor<String, MatchMessage, Str
 
   private static final Logger log = LoggerFactory.getLogger(MatchProcessor.class);
 
-  /** Deletion marks are purged at least this often (and twice per retention when that is shorter). */
-  public static final Duration PURGE_EVERY = Duration.ofHours(1);
+  /** A purge step runs this often (or twice per retention when that is shorter)... */
+  public static final Duration PURGE_EVERY = Duration.ofMinutes(1);
+  /** ...and reads at most this many deletion marks: a few milliseconds of the stream thread. */
+  static final int PURGE_STEP = 10_000;
 
   private final List<VectorConfig> vectorConfigs;
   private final Clock clock;
@@ -72,7 +74,7 @@ public final class MatchProcessor implements Processor<String, MatchMessage, Str
   private void forgetOldDeletions() {
     long cutoff = clock.millis() - deletedRetentionMs;
     for (NeighborBook book : books.values()) {
-      int forgotten = book.forgetDeletionsBefore(cutoff);
+      int forgotten = book.deletionMarks().forgetStep(cutoff, PURGE_STEP);
       if (forgotten > 0) log.debug("{}: forgot {} deletions older than {} ms", book.vector().name(), forgotten, deletedRetentionMs);
     }
   }

@@ -4,7 +4,6 @@ import dev.lookalike.avro.DuplicateKind;
 import dev.lookalike.avro.NearDuplicateDetected;
 import dev.lookalike.avro.Recommendations;
 import dev.lookalike.avro.RecommendedItem;
-import dev.lookalike.avro.internal.DeletedImage;
 import dev.lookalike.avro.internal.MatchPartial;
 import dev.lookalike.avro.internal.MatchType;
 import dev.lookalike.avro.internal.Neighbor;
@@ -19,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -36,7 +34,7 @@ final class NeighborBook {
   private final ProcessorContext<String, SpecificRecord> context;
   private final KeyValueStore<String, NeighborState> states;
   private final VectorStore vectors;
-  private final KeyValueStore<String, DeletedImage> deleted;
+  private final DeletionMarks deleted;
   private final Clock clock;
 
   NeighborBook(VectorConfig vector, ProcessorContext<String, SpecificRecord> context, Clock clock) {
@@ -45,35 +43,21 @@ final class NeighborBook {
     this.states = context.getStateStore(Names.neighborStore(vector.name()));
     this.vectors = VectorStore.unwrap(context.getStateStore(Names.vectorStore(vector.name())));
     this.vectors.finishRestore(); // processors start after the restore: a loaded snapshot is now settled
-    this.deleted = context.getStateStore(Names.deletedStore(vector.name()));
+    this.deleted = new DeletionMarks(context.getStateStore(Names.deletedStore(vector.name())), clock);
     this.clock = clock;
   }
 
   /** True when this version of the image (or a newer one) was deleted on this partition. */
   boolean isDeleted(String imageId, long version) {
-    DeletedImage d = deleted.get(imageId);
-    return d != null && d.getVersion() >= version;
+    return deleted.isDeleted(imageId, version);
   }
 
   void markDeleted(String imageId, long version) {
-    deleted.put(imageId, new DeletedImage(version, clock.millis()));
+    deleted.mark(imageId, version);
   }
 
-  /**
-   * Forgets deletions marked before {@code cutoff} (clock millis); returns how many. Keys are
-   * collected first and deleted after the iterator is closed, so no store sees writes under an
-   * open iterator.
-   */
-  int forgetDeletionsBefore(long cutoff) {
-    List<String> expired = new ArrayList<>();
-    try (KeyValueIterator<String, DeletedImage> all = deleted.all()) {
-      while (all.hasNext()) {
-        KeyValue<String, DeletedImage> kv = all.next();
-        if (kv.value.getDeletedAt() < cutoff) expired.add(kv.key);
-      }
-    }
-    expired.forEach(deleted::delete);
-    return expired.size();
+  DeletionMarks deletionMarks() {
+    return deleted;
   }
 
   VectorConfig vector() {
