@@ -27,7 +27,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -129,7 +128,7 @@ final class MatchInterleavingSimulation {
       addStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.deletedStore(VECTOR)),
           Serdes.String(), AvroBinarySerde.of(DeletedImage.class)).withLoggingDisabled().build());
       embedded = new EmbeddedProcessor(List.of(config), AvroBinarySerde.of(ImageEmbedded.class).deserializer(), partitions, Clock.systemUTC(), Integer.MAX_VALUE, METRICS);
-      match = new MatchProcessor(List.of(config), Clock.systemUTC(), Duration.ofDays(7).toMillis(), METRICS);
+      match = new MatchProcessor(List.of(config), Clock.systemUTC(), LookalikeConfig.of(Map.of()).matchDeletedRetentionMs(), METRICS);
       partialsProcessor = new PartialsProcessor(List.of(config), Clock.systemUTC());
       embedded.init(context);
       match.init(context);
