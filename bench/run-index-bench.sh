@@ -157,7 +157,7 @@ for ds in "${datasets[@]}"; do
   heap=3g; [ "$ds" = synthetic-1m ] && heap=10g
   echo "=== $ds ===" >&2
   if [[ "$ds" = file-* ]]; then
-    # The rows are read as float32 arrays (bytes grow 4x), normalized copies made, then written.
+    # The rows are read as float32 arrays (a .bvecs file grows 4x), normalized copies made, then written.
     bytes=$(( $(stat -c %s "$base_file") + ${query_file:+$(stat -c %s "$query_file")}+0 ))
     [[ "$base_file" = *.bvecs ]] && bytes=$((bytes * 4))
     bench_java "$(( bytes * 3 / 1000000000 + 3 ))g" prepare --data-dir "$data_dir" --dataset "$ds" \
