@@ -6,11 +6,16 @@ import dev.lookalike.topology.LookalikeTopology;
 import dev.lookalike.topology.Topics;
 import dev.lookalike.topology.TopologyServices;
 import dev.lookalike.topology.metrics.VectorStoreGauges;
+import dev.lookalike.topology.store.OrphanSnapshots;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -34,12 +39,33 @@ public final class LookalikeStreams implements AutoCloseable {
   private final KafkaStreams streams;
   private final Topics topics;
   private final int partitions;
+  /** Kafka Streams' default for state.cleanup.delay.ms (read from the properties when set). */
+  private static final long KAFKA_STATE_CLEANUP_DELAY_MS = 600_000L;
   private final CountDownLatch running = new CountDownLatch(1);
+  private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "lookalike-snapshot-janitor");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   private LookalikeStreams(KafkaStreams streams, Topics topics, int partitions) {
     this.streams = streams;
     this.topics = topics;
     this.partitions = partitions;
+  }
+
+  /**
+   * Deletes the vector snapshots of tasks that left this instance, as often as Kafka Streams
+   * cleans their task directories and with the same delay, and only while every task here is
+   * running (so each assigned task has its directory).
+   */
+  private void cleanSnapshotsOfDepartedTasks(Properties props) {
+    Path appStateDir = Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG), props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+    Object delaySetting = props.getOrDefault(StreamsConfig.STATE_CLEANUP_DELAY_MS_CONFIG, KAFKA_STATE_CLEANUP_DELAY_MS);
+    Duration delay = Duration.ofMillis(Long.parseLong(String.valueOf(delaySetting)));
+    janitor.scheduleWithFixedDelay(() -> {
+      if (isRunning()) OrphanSnapshots.delete(appStateDir, delay, Clock.systemUTC());
+    }, delay.toMillis(), delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -52,8 +78,10 @@ public final class LookalikeStreams implements AutoCloseable {
     }
     Topology topology = LookalikeTopology.build(config, topics, services, partitions);
     log.info("topology:\n{}", topology.describe());
-    KafkaStreams streams = new KafkaStreams(topology, streamsProps(config, applicationServer));
+    Properties props = streamsProps(config, applicationServer);
+    KafkaStreams streams = new KafkaStreams(topology, props);
     LookalikeStreams runtime = new LookalikeStreams(streams, topics, partitions);
+    runtime.cleanSnapshotsOfDepartedTasks(props);
     VectorStoreGauges.bind(services.meters(), streams, config.vectors());
     streams.setStateListener((now, before) -> {
       log.info("streams state {} -> {}", before, now);
@@ -211,6 +239,7 @@ public final class LookalikeStreams implements AutoCloseable {
 
   @Override
   public void close() {
+    janitor.shutdownNow();
     // Leave the group: a restarted or surviving instance gets the partitions at once instead
     // of waiting for this member's session to expire.
     streams.close(CloseOptions.timeout(Duration.ofSeconds(30))

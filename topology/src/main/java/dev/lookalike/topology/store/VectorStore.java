@@ -58,7 +58,7 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
 
   private static final Logger log = LoggerFactory.getLogger(VectorStore.class);
   // In the application's state directory, beside the task directories (not a task name, so Kafka Streams leaves it alone).
-  private static final String SNAPSHOT_DIR = "vector-snapshots";
+  static final String SNAPSHOT_DIR = "vector-snapshots";
 
   private final String name;
   private final NavigableMap<Bytes, byte[]> entries = new TreeMap<>();
