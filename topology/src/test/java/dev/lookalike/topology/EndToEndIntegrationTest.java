@@ -18,12 +18,15 @@ import dev.lookalike.embedding.testing.TestImages;
 import dev.lookalike.registry.RestSchemaRegistryClient;
 import dev.lookalike.topology.runtime.LookalikeStreams;
 import dev.lookalike.topology.runtime.TopicProvisioner;
+import dev.lookalike.topology.store.VectorStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -152,6 +155,27 @@ class EndToEndIntegrationTest {
       }
     });
     assertThat(restarted.pairs).contains(Workload.key("base-3-late", "base-3", dev.lookalike.avro.DuplicateKind.NEAR));
+  }
+
+  /**
+   * A task that moved to another instance leaves its saved graph beside the directory Kafka
+   * Streams cleans; once that directory is gone and the file is old, the running instance
+   * deletes it (here with a cleanup delay of a second instead of ten minutes).
+   */
+  @Test
+  void theSavedGraphOfATaskThatLeftIsDeleted() throws IOException {
+    LookalikeConfig config = config("departed", 1, 1, "", Map.of("kafka.state.cleanup.delay.ms", "1000"));
+    Path appDir = Path.of(config.stateDir(), config.applicationId());
+    Path departed = VectorStore.snapshotFile(appDir.resolve("7_7"), Names.vectorStore("perceptual"));
+    Files.createDirectories(departed.getParent());
+    Files.write(departed, new byte[] {1, 2, 3});
+    Files.setLastModifiedTime(departed, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+    Files.setLastModifiedTime(departed.getParent(), FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+
+    run(List.of(config), new Workload(30, 30, 7).uploads, false, () ->
+        await().atMost(DEADLINE).until(() -> !Files.exists(departed.getParent())));
+    assertThat(onlySnapshot(appDir).getParent().getFileName()).as("the task that stayed kept its saved graph")
+        .hasToString("0_0");
   }
 
   private static Path onlySnapshot(Path appDir) throws IOException {
