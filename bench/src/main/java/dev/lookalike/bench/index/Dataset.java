@@ -58,23 +58,13 @@ record Dataset(String name, Path dir, float[][] base, float[][] queries, int[][]
       throw new IllegalStateException("only " + all.vectors().length + " usable images under " + pngRoot
           + ": need at least " + 2 * QUERIES + " (" + QUERIES + " are held out as queries)");
     }
-    List<Integer> order = shuffled(all.vectors().length);
-    float[][] queries = new float[QUERIES][];
-    float[][] base = new float[order.size() - QUERIES][];
-    List<String> queryNames = new ArrayList<>(), baseNames = new ArrayList<>();
-    for (int i = 0; i < order.size(); i++) {
-      int from = order.get(i);
-      if (i < QUERIES) {
-        queries[i] = all.vectors()[from];
-        queryNames.add(all.names().get(from));
-      } else {
-        base[i - QUERIES] = all.vectors()[from];
-        baseNames.add(all.names().get(from));
-      }
-    }
+    List<float[]> vectors = shuffled(Arrays.asList(all.vectors()));
+    List<String> names = shuffled(all.names()); // the same order: same seed, same size
+    float[][] queries = vectors.subList(0, QUERIES).toArray(float[][]::new);
+    float[][] base = vectors.subList(QUERIES, vectors.size()).toArray(float[][]::new);
     Files.createDirectories(dir);
-    Files.write(dir.resolve("base-images.txt"), baseNames);
-    Files.write(dir.resolve("query-images.txt"), queryNames);
+    Files.write(dir.resolve("base-images.txt"), names.subList(QUERIES, names.size()));
+    Files.write(dir.resolve("query-images.txt"), names.subList(0, QUERIES));
     String description = String.format(Locale.ROOT,
         "real: SqueezeNet 1.1 `embedding` (512-d, L2-normalized) of %,d distinct openclipart-png images "
             + "(pixel-identical copies and images under 64 px dropped); %,d random images held out as queries (seed %d)",
@@ -108,13 +98,9 @@ record Dataset(String name, Path dir, float[][] base, float[][] queries, int[][]
         throw new IllegalArgumentException(baseFile + " has " + all.rows.length + " usable rows: need at least "
             + 2 * QUERIES + " (" + QUERIES + " are held out as queries), or give a query file");
       }
-      List<Integer> order = shuffled(all.rows.length);
-      queries = new float[QUERIES][];
-      base = new float[all.rows.length - QUERIES][];
-      for (int i = 0; i < order.size(); i++) {
-        if (i < QUERIES) queries[i] = all.rows[order.get(i)];
-        else base[i - QUERIES] = all.rows[order.get(i)];
-      }
+      List<float[]> rows = shuffled(Arrays.asList(all.rows));
+      queries = rows.subList(0, QUERIES).toArray(float[][]::new);
+      base = rows.subList(QUERIES, rows.size()).toArray(float[][]::new);
       queryText = String.format(Locale.ROOT, "%,d random rows held out as queries (seed %d)", QUERIES, SEED);
     }
     String description = String.format(Locale.ROOT,
@@ -141,9 +127,9 @@ record Dataset(String name, Path dir, float[][] base, float[][] queries, int[][]
     }
   }
 
-  private static List<Integer> shuffled(int n) {
-    List<Integer> order = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) order.add(i);
+  /** A copy in a fixed order (the first {@link #QUERIES} become the queries): lists of one size get the same order. */
+  private static <T> List<T> shuffled(List<T> rows) {
+    List<T> order = new ArrayList<>(rows);
     Collections.shuffle(order, new Random(SEED));
     return order;
   }

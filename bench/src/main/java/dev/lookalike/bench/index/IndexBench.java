@@ -34,6 +34,8 @@ public final class IndexBench {
 
   /** Each setting is timed over at least this long (whole passes over the queries). */
   static final double MIN_SECONDS = 2;
+  /** Datasets read from the user's files are named {@code file-<name>}. */
+  static final String IMPORTED = "file-";
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opt = options(args);
@@ -65,9 +67,6 @@ public final class IndexBench {
       throw new IllegalArgumentException("unknown dataset " + dataset);
     }
   }
-
-  /** Datasets read from the user's files are named {@code file-<name>}. */
-  static final String IMPORTED = "file-";
 
   /**
    * Cached like the others, but made again when the files are not the ones it was made from (a

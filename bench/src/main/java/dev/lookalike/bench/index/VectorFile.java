@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -83,7 +84,7 @@ final class VectorFile {
 
     static NpyHeader read(InputStream in, Path file) throws IOException {
       byte[] magic = in.readNBytes(6);
-      if (!java.util.Arrays.equals(magic, NPY_MAGIC)) throw new IOException(file + ": not a .npy file");
+      if (!Arrays.equals(magic, NPY_MAGIC)) throw new IOException(file + ": not a .npy file");
       int major = in.read();
       in.read(); // minor
       byte[] lengthBytes = in.readNBytes(major == 1 ? 2 : 4);

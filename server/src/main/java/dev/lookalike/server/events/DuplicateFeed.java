@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * deleted image, where the public topics would mean reading every vector or recommendation. Those
  * changelogs appear when the streams first start, so the feed looks for any still missing every
  * {@link #LOOK_FOR_DELETES_EVERY}. A record is purged (a tombstone, ignored here) after
- * {@code match.deleted.retention.ms}; a feed started after that no longer knows the image was deleted. Pairs and deletes are ordered by timestamp (see {@link DuplicateGroups}).
+ * {@code match.deleted.retention.ms}; a feed started after that no longer knows the image was
+ * deleted. Pairs and deletes are ordered by timestamp (see {@link DuplicateGroups}).
  *
  * <p>Events already in the topic when the feed starts build the graphs but are not sent to
  * subscribers: only events written after start are "live". Memory: see {@link DuplicateGraph};

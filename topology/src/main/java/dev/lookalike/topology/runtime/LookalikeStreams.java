@@ -35,12 +35,12 @@ import org.slf4j.LoggerFactory;
 public final class LookalikeStreams implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LookalikeStreams.class);
+  /** Kafka Streams' default for state.cleanup.delay.ms (read from the properties when set). */
+  private static final long KAFKA_STATE_CLEANUP_DELAY_MS = 600_000L;
 
   private final KafkaStreams streams;
   private final Topics topics;
   private final int partitions;
-  /** Kafka Streams' default for state.cleanup.delay.ms (read from the properties when set). */
-  private static final long KAFKA_STATE_CLEANUP_DELAY_MS = 600_000L;
   private final CountDownLatch running = new CountDownLatch(1);
   private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "lookalike-snapshot-janitor");
