@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,7 +38,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code lookalike replay}: sends dead letters' original events back to the topic they came
  * from, byte for byte, so what failed for a passing reason (a provider outage, a timeout) is
  * processed again. Offsets are committed in a consumer group, so each dead letter is replayed
- * once; replays that fail again become new dead letters, which a later run picks up.
+ * once; replays that fail again become new dead letters, which a later run picks up. A dead
+ * letter whose image had a later event (uploaded again, or deleted) is not replayed: the old
+ * upload would overwrite the newer one, or bring back an image its owner deleted.
  */
 @Command(name = "replay", sortOptions = false, mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
     header = "Replay dead letters: send their original events back to their source topic.",
@@ -45,7 +48,9 @@ import picocli.CommandLine.Model.CommandSpec;
         "",
         "By default only retriable dead letters are replayed (provider outages, timeouts, 5xx); --all replays every one "
             + "that kept its original bytes, --code limits to given reasons. Reads committed records up to the end "
-            + "of the topic as it was at start, in the consumer group <application.id>-replay.",
+            + "of the topic as it was at start, in the consumer group <application.id>-replay. A dead letter whose image "
+            + "had a later event in its source topic (uploaded again, or deleted) is skipped as superseded: replaying it "
+            + "would overwrite the newer upload or bring back a deleted image.",
         ""},
     footerHeading = "%nExamples:%n",
     footer = {
@@ -78,13 +83,25 @@ final class ReplayCommand implements Callable<Integer> {
       description = "Give up after this long (default ${DEFAULT-VALUE}).")
   Duration timeout;
 
-  record Tally(int replayed, int notRetriable, int noOriginal, int filtered) {
+  record Tally(int replayed, int notRetriable, int noOriginal, int filtered, int superseded) {
+    static final Tally NONE = new Tally(0, 0, 0, 0, 0);
+    static final Tally REPLAYED = new Tally(1, 0, 0, 0, 0);
+    static final Tally NOT_RETRIABLE = new Tally(0, 1, 0, 0, 0);
+    static final Tally NO_ORIGINAL = new Tally(0, 0, 1, 0, 0);
+    static final Tally FILTERED = new Tally(0, 0, 0, 1, 0);
+    static final Tally SUPERSEDED = new Tally(0, 0, 0, 0, 1);
+
     Tally add(Tally other) {
       return new Tally(replayed + other.replayed, notRetriable + other.notRetriable, noOriginal + other.noOriginal,
-          filtered + other.filtered);
+          filtered + other.filtered, superseded + other.superseded);
     }
   }
 
+  /**
+   * Two passes over the dead letters, from the group's committed position to the topic's end as
+   * it was at start: the first finds where their events came from, so that the source topics are
+   * read once for later events of the same keys ({@link LaterEvents}); the second replays.
+   */
   @Override
   public Integer call() {
     LookalikeConfig config = client.load(root.env());
@@ -98,40 +115,72 @@ final class ReplayCommand implements Callable<Integer> {
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       consumer.assign(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      Tally tally = new Tally(0, 0, 0, 0);
+      Map<TopicPartition, Long> starts = new HashMap<>();
+      partitions.forEach(tp -> starts.put(tp, consumer.position(tp)));
       long deadline = System.nanoTime() + timeout.toNanos();
-      while (!caughtUp(consumer, ends)) {
-        if (System.nanoTime() > deadline) throw new IllegalStateException("timed out after " + DurationConverter.format(timeout));
-        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-        for (ConsumerRecord<String, DeadLetter> record : consumer.poll(POLL)) {
-          if (record.offset() >= ends.get(new TopicPartition(record.topic(), record.partition()))) continue;
-          tally = tally.add(replay(record, producer));
-          done.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
-        }
-        if (!dryRun && !done.isEmpty()) {
-          producer.flush(); // sent before the dead letters count as done
-          consumer.commitSync(done);
-        }
-      }
-      spec.commandLine().getOut().printf("%d replayed, %d not retriable, %d without original bytes, %d filtered out%s%n",
-          tally.replayed, tally.notRetriable, tally.noOriginal, tally.filtered, dryRun ? " (dry run)" : "");
+
+      Map<TopicPartition, Long> earliestSources = new HashMap<>();
+      readUpToEnds(consumer, ends, deadline, letter -> {
+        if (skipped(letter) == null) earliestSources.merge(LaterEvents.sourceOf(letter), letter.getSourceOffset(), Math::min);
+      }, batch -> {});
+      LaterEvents later = LaterEvents.scan(ClientOptions.kafkaProperties(config, "lookalike-replay"), earliestSources, deadline);
+
+      starts.forEach(consumer::seek);
+      Tally[] tally = {Tally.NONE};
+      readUpToEnds(consumer, ends, deadline, letter -> tally[0] = tally[0].add(replay(letter, later, producer)), done -> {
+        if (dryRun) return;
+        producer.flush(); // sent before the dead letters count as done
+        consumer.commitSync(done);
+      });
+      Tally t = tally[0];
+      spec.commandLine().getOut().printf("%d replayed, %d not retriable, %d without original bytes, %d filtered out, "
+          + "%d superseded by a later event of their image%s%n",
+          t.replayed, t.notRetriable, t.noOriginal, t.filtered, t.superseded, dryRun ? " (dry run)" : "");
       return ExitCode.OK;
     }
   }
 
-  private Tally replay(ConsumerRecord<String, DeadLetter> record, KafkaProducer<byte[], byte[]> producer) {
-    DeadLetter letter = record.value();
-    if (letter == null) return new Tally(0, 0, 0, 0);
-    if (codes != null && !codes.isEmpty() && !codes.contains(letter.getErrorCode())) return new Tally(0, 0, 0, 1);
-    if (!all && !letter.getRetriable()) return new Tally(0, 1, 0, 0);
-    if (letter.getOriginalValue() == null) return new Tally(0, 0, 1, 0);
+  /**
+   * Hands every dead letter below {@code ends} to {@code each}; after each poll that had some,
+   * hands {@code afterBatch} the offsets to commit for them.
+   */
+  private void readUpToEnds(KafkaConsumer<String, DeadLetter> consumer, Map<TopicPartition, Long> ends, long deadline,
+      Consumer<DeadLetter> each, Consumer<Map<TopicPartition, OffsetAndMetadata>> afterBatch) {
+    while (!caughtUp(consumer, ends)) {
+      if (System.nanoTime() > deadline) throw new IllegalStateException("timed out after " + DurationConverter.format(timeout));
+      Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+      for (ConsumerRecord<String, DeadLetter> record : consumer.poll(POLL)) {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        if (record.offset() >= ends.get(tp)) continue;
+        if (record.value() != null) each.accept(record.value());
+        done.put(tp, new OffsetAndMetadata(record.offset() + 1));
+      }
+      if (!done.isEmpty()) afterBatch.accept(done);
+    }
+  }
+
+  /** Why a dead letter is not for this run (its tally), or null if it is. */
+  private Tally skipped(DeadLetter letter) {
+    if (codes != null && !codes.isEmpty() && !codes.contains(letter.getErrorCode())) return Tally.FILTERED;
+    if (!all && !letter.getRetriable()) return Tally.NOT_RETRIABLE;
+    if (letter.getOriginalValue() == null) return Tally.NO_ORIGINAL;
+    return null;
+  }
+
+  private Tally replay(DeadLetter letter, LaterEvents later, KafkaProducer<byte[], byte[]> producer) {
+    Tally skipped = skipped(letter);
+    if (skipped != null) return skipped;
+    if (later.supersede(letter)) {
+      if (dryRun) spec.commandLine().getOut().printf("would skip %s: a later event of it follows in %s%n", letter.getKey(), letter.getSourceTopic());
+      return Tally.SUPERSEDED;
+    }
     if (dryRun) {
       spec.commandLine().getOut().printf("would replay %s -> %s (%s)%n", letter.getKey(), letter.getSourceTopic(), letter.getErrorCode());
-      return new Tally(1, 0, 0, 0);
+      return Tally.REPLAYED;
     }
     byte[] key = letter.getKey() == null ? null : letter.getKey().getBytes(StandardCharsets.UTF_8);
     producer.send(new ProducerRecord<>(letter.getSourceTopic(), key, bytes(letter.getOriginalValue())));
-    return new Tally(1, 0, 0, 0);
+    return Tally.REPLAYED;
   }
 
   private static boolean caughtUp(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Replaying dead letters: retriable ones go back to their source topic byte for byte, once. */
+/** Replaying dead letters: retriable ones go back to their source topic byte for byte, once, unless their image moved on. */
 class ReplayCommandTest {
 
   private static EmbeddedKafka kafka;
@@ -66,7 +66,8 @@ class ReplayCommandTest {
 
     CliRun dry = CliRun.withEnv(env, "replay", "--dry-run");
     assertThat(dry.exitCode()).as(dry.err()).isZero();
-    assertThat(dry.out()).contains("would replay a", "1 replayed, 1 not retriable, 1 without original bytes").doesNotContain("would replay b");
+    assertThat(dry.out()).contains("would replay a", "1 replayed, 1 not retriable, 1 without original bytes, 0 filtered out, 0 superseded")
+        .doesNotContain("would replay b");
 
     CliRun first = CliRun.withEnv(env, "replay");
     assertThat(first.exitCode()).as(first.err()).isZero();
@@ -78,8 +79,57 @@ class ReplayCommandTest {
     assertThat(readAll(source)).containsExactly("a=original-a");
   }
 
+  /**
+   * An image deleted or uploaded again after its upload failed must not come back with the old
+   * upload: replay reads the source partition for later events of the same key.
+   */
+  @Test
+  void aDeadLetterWhoseImageWasDeletedOrUploadedAgainIsSkipped() throws Exception {
+    String app = "replay-" + UUID.randomUUID().toString().substring(0, 8);
+    String deadLetters = app + ".dead-letter";
+    String source = app + ".uploaded";
+    kafka.createTopic(deadLetters, 1, Map.of());
+    kafka.createTopic(source, 1, Map.of());
+    try (KafkaProducer<String, String> events = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+      events.send(new ProducerRecord<>(source, "deleted", "upload-1")).get(); // offset 0, failed
+      events.send(new ProducerRecord<>(source, "kept", "upload-2")).get(); // 1, failed
+      events.send(new ProducerRecord<>(source, "deleted", null)).get(); // 2: its owner deleted it
+      events.send(new ProducerRecord<>(source, "again", "upload-4")).get(); // 3, failed
+      events.send(new ProducerRecord<>(source, "again", "upload-5")).get(); // 4: uploaded again, and stored
+    }
+    String registryUrl = ApicurioRegistry.shared().ccompatUrl();
+    try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(registryUrl);
+         KafkaProducer<String, DeadLetter> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+             kafka.bootstrapServers()), new StringSerializer(), new ConfluentAvroSerde<>(registry, DeadLetter.class, false, true).serializer())) {
+      producer.send(new ProducerRecord<>(deadLetters, "deleted", letter(source, 0, "deleted", "PROVIDER_UNAVAILABLE", true, "upload-1"))).get();
+      producer.send(new ProducerRecord<>(deadLetters, "kept", letter(source, 1, "kept", "PROVIDER_UNAVAILABLE", true, "upload-2"))).get();
+      producer.send(new ProducerRecord<>(deadLetters, "again", letter(source, 3, "again", "FETCH_TIMEOUT", true, "upload-4"))).get();
+    }
+    Map<String, String> env = Map.of(
+        "LOOKALIKE_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+        "LOOKALIKE_SCHEMA_REGISTRY_URL", registryUrl,
+        "LOOKALIKE_APPLICATION_ID", app,
+        "LOOKALIKE_TOPIC_DEAD_LETTER", deadLetters);
+
+    CliRun dry = CliRun.withEnv(env, "replay", "--dry-run");
+    assertThat(dry.exitCode()).as(dry.err()).isZero();
+    assertThat(dry.out()).contains("would skip deleted", "would skip again", "would replay kept",
+        "1 replayed, 0 not retriable, 0 without original bytes, 0 filtered out, 2 superseded by a later event of their image");
+
+    CliRun run = CliRun.withEnv(env, "replay");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("1 replayed", "2 superseded");
+    assertThat(readAll(source)).containsExactly(
+        "deleted=upload-1", "kept=upload-2", "deleted=null", "again=upload-4", "again=upload-5", "kept=upload-2");
+  }
+
   private static DeadLetter letter(String source, String key, String code, boolean retriable, String original) {
-    return DeadLetter.newBuilder().setSourceTopic(source).setSourcePartition(0).setSourceOffset(7).setKey(key)
+    return letter(source, 7, key, code, retriable, original);
+  }
+
+  private static DeadLetter letter(String source, long offset, String key, String code, boolean retriable, String original) {
+    return DeadLetter.newBuilder().setSourceTopic(source).setSourcePartition(0).setSourceOffset(offset).setKey(key)
         .setErrorCode(code).setMessage("test").setRetriable(retriable)
         .setOriginalValue(original == null ? null : ByteBuffer.wrap(original.getBytes(StandardCharsets.UTF_8)))
         .setFailedAt(Instant.now()).build();
@@ -96,7 +146,7 @@ class ReplayCommandTest {
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          out.add(new String(r.key(), StandardCharsets.UTF_8) + "=" + new String(r.value(), StandardCharsets.UTF_8));
+          out.add(new String(r.key(), StandardCharsets.UTF_8) + "=" + (r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8)));
         }
       }
     }
