@@ -114,6 +114,25 @@ class LookalikeTopologyTest {
     assertThat(latestOfBase.getItems()).hasSize(3);
   }
 
+  /** A consumer learns that an image was processed even when it has no look-alike: an empty list, then only changes. */
+  @Test
+  void anImageWithNoLookAlikeGetsOneEmptyListAndThenOnlyChanges() {
+    harness.upload(DriverHarness.inline("alone", "tenant-1", png(41), 1000));
+    assertThat(harness.recommendations()).singleElement().satisfies(kv -> {
+      assertThat(kv.key).isEqualTo("alone");
+      assertThat(kv.value.getItems()).isEmpty();
+    });
+
+    harness.upload(DriverHarness.inline("elsewhere", "tenant-2", png(41), 2000));
+    assertThat(harness.recommendations()).as("another tenant's image changes nothing of alone's")
+        .extracting(kv -> kv.key).containsExactly("elsewhere");
+
+    harness.upload(DriverHarness.inline("mate", "tenant-1", png(42), 3000));
+    List<KeyValue<String, Recommendations>> after = harness.recommendations();
+    assertThat(after).extracting(kv -> kv.key).containsExactlyInAnyOrder("mate", "alone");
+    assertThat(latest(after, "alone").getItems()).extracting(RecommendedItem::getImageId).containsExactly("mate");
+  }
+
   /** The marks that keep late messages from bringing a deleted image back are kept for the retention, then forgotten. */
   @Test
   void deletionMarksAreForgottenAfterTheRetention() {

@@ -138,12 +138,15 @@ final class NeighborBook {
       boolean askingIsLater = PairOrder.compare(state.getUploadedAt(), state.getImageId(), hit.getUploadedAt(), hit.getImageId()) > 0;
       if (askingIsLater) reportDuplicate(state, hit, cause);
     }
+    boolean completes = false;
     if (partial.getType() == MatchType.QUERY && state.getPendingPartitions().contains(partial.getFromPartition())) {
       List<Integer> pending = new ArrayList<>(state.getPendingPartitions());
       pending.remove(Integer.valueOf(partial.getFromPartition()));
       state.setPendingPartitions(pending);
+      completes = pending.isEmpty();
     }
-    publishIfChanged(state, cause);
+    if (completes) publish(state, cause);
+    else publishIfChanged(state, cause);
     put(state);
   }
 
@@ -178,9 +181,19 @@ final class NeighborBook {
   /** Publishes the image's recommendations when it is complete and its top-k changed. */
   void publishIfChanged(NeighborState state, Record<?, ?> cause) {
     if (vector.recommendK() == 0 || !ready(state)) return;
-    List<String> ids = NeighborLists.ids(state.getNeighbors());
-    if (ids.equals(state.getLastEmitted())) return;
-    state.setLastEmitted(ids);
+    if (NeighborLists.ids(state.getNeighbors()).equals(state.getLastEmitted())) return;
+    publish(state, cause);
+  }
+
+  /**
+   * Publishes the image's recommendations as they are. Every image gets one event when its match
+   * completes, an empty list included: a consumer then knows the image was processed and has no
+   * look-alike yet (the only image of its tenant, or unlike every other), instead of waiting for
+   * an event that would come only when a look-alike arrives. After that, only changes.
+   */
+  private void publish(NeighborState state, Record<?, ?> cause) {
+    if (vector.recommendK() == 0) return;
+    state.setLastEmitted(NeighborLists.ids(state.getNeighbors()));
     List<RecommendedItem> items = state.getNeighbors().stream()
         .map(n -> new RecommendedItem(n.getImageId(), Scores.clamp(n.getScore())))
         .toList();
