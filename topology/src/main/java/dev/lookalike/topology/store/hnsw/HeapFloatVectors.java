@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Float vectors in fixed-size heap chunks: growth never copies what is stored, and no chunk is humongous. */
+/**
+ * Float vectors in fixed-size heap chunks: growth never copies what is stored (but the first
+ * chunk, which doubles up to its full size, see {@link Chunking}), and no chunk is humongous.
+ */
 final class HeapFloatVectors implements FloatVectors {
 
   private final int dims;
@@ -27,7 +30,13 @@ final class HeapFloatVectors implements FloatVectors {
   @Override
   public void set(int slot, float[] vector) {
     int chunk = slot >>> shift;
-    while (chunks.size() <= chunk) chunks.add(new float[(1 << shift) * dims]);
+    int whole = (1 << shift) * dims;
+    if (chunks.isEmpty()) chunks.add(new float[0]);
+    if (chunks.get(0).length < whole) { // the first chunk grows to its full size as the graph's does (Chunking)
+      int room = Chunking.firstChunkRoom(chunk == 0 ? slot + 1 : 1 << shift, shift) * dims;
+      if (chunks.get(0).length < room) chunks.set(0, Arrays.copyOf(chunks.get(0), room));
+    }
+    while (chunks.size() <= chunk) chunks.add(new float[whole]);
     System.arraycopy(vector, 0, chunks.get(chunk), (slot & mask) * dims, dims);
   }
 
@@ -44,7 +53,9 @@ final class HeapFloatVectors implements FloatVectors {
 
   @Override
   public long heapBytes() {
-    return ((long) chunks.size() << shift) * dims * Float.BYTES;
+    long floats = 0;
+    for (float[] chunk : chunks) floats += chunk.length;
+    return floats * Float.BYTES;
   }
 
   @Override

@@ -18,7 +18,8 @@ import java.util.function.Function;
  * One tenant's hierarchical navigable small-world graph (Malkov & Yashunin) over int8 codes.
  * Nodes are dense slots; a deleted node stays as a tombstone that searches walk through but never
  * return, until the owner compacts the graph. Links and codes live in fixed-size chunks, so
- * growing never copies what is stored.
+ * growing never copies what is stored, except the first chunk while it grows to its full size
+ * ({@link Chunking}).
  *
  * <p>One writer at a time; searches may run concurrently with each other (each thread has its
  * own scratch), the owning store's lock keeps them apart from writes.
@@ -53,6 +54,7 @@ final class HnswGraph implements AutoCloseable {
   private final int shift;
   private final int mask;
   private int chunks;
+  private int capacity; // nodes the chunks hold: chunks << shift once the first chunk is whole
   private byte[][] codes = new byte[0][];
   private int[][] bottomLinks = new int[0][];
   private float[][] scales = new float[0][];
@@ -642,17 +644,42 @@ final class HnswGraph implements AutoCloseable {
   }
 
   private void ensureCapacity(int nodes) {
+    if (nodes <= capacity) return;
+    int whole = 1 << shift;
+    if (capacity < whole) growFirstChunk(Chunking.firstChunkRoom(nodes, shift));
     int needed = Chunking.chunksFor(nodes, shift);
-    if (needed <= chunks) return;
-    codes = Chunking.withRoom(codes, needed);
-    bottomLinks = Chunking.withRoom(bottomLinks, needed);
-    scales = Chunking.withRoom(scales, needed);
-    for (; chunks < needed; chunks++) {
-      codes[chunks] = new byte[(1 << shift) * dims];
-      bottomLinks[chunks] = new int[(1 << shift) * (m0 + 1)];
-      scales[chunks] = new float[1 << shift];
+    if (needed > chunks) {
+      codes = Chunking.withRoom(codes, needed);
+      bottomLinks = Chunking.withRoom(bottomLinks, needed);
+      scales = Chunking.withRoom(scales, needed);
+      for (; chunks < needed; chunks++) {
+        codes[chunks] = new byte[whole * dims];
+        bottomLinks[chunks] = new int[whole * (m0 + 1)];
+        scales[chunks] = new float[whole];
+      }
+      capacity = chunks << shift;
     }
-    records.ensureCapacity(chunks << shift);
+    records.ensureCapacity(capacity);
+  }
+
+  /**
+   * Gives the first chunk room for {@code room} nodes (see {@link Chunking}). A frozen graph
+   * keeps the arrays it was given: they still hold every node it knows.
+   */
+  private void growFirstChunk(int room) {
+    if (chunks == 0) {
+      codes = new byte[1][];
+      bottomLinks = new int[1][];
+      scales = new float[1][];
+      codes[0] = new byte[0];
+      bottomLinks[0] = new int[0];
+      scales[0] = new float[0];
+      chunks = 1;
+    }
+    codes[0] = Arrays.copyOf(codes[0], room * dims);
+    bottomLinks[0] = Arrays.copyOf(bottomLinks[0], room * (m0 + 1));
+    scales[0] = Arrays.copyOf(scales[0], room);
+    capacity = room;
   }
 
   /** Nodes in use in a chunk. */
@@ -681,7 +708,7 @@ final class HnswGraph implements AutoCloseable {
 
   /** Heap taken by codes, links and scales (not metadata), for the benchmarks. */
   long structureBytes() {
-    long bytes = ((long) chunks << shift) * (dims + (long) (m0 + 1) * Integer.BYTES + Float.BYTES);
+    long bytes = (long) capacity * (dims + (long) (m0 + 1) * Integer.BYTES + Float.BYTES);
     // The map's key and value arrays (at most 3/4 full) and its arrays of links.
     bytes += (long) (upperLinks.size() * 4 / 3) * (Integer.BYTES + 4);
     for (int[] upper : upperLinks.values()) bytes += 16 + (long) upper.length * Integer.BYTES;

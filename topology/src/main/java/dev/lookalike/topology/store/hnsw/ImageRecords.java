@@ -29,6 +29,7 @@ final class ImageRecords {
   private static final int CHUNK_SHIFT = 16;
   private static final int CHUNK = 1 << CHUNK_SHIFT;
   private static final int CHUNK_MASK = CHUNK - 1;
+  private static final int FIRST_ARENA = 1024;
   /** Records longer than this (absurd ids or hashes) get an array of their own. */
   private static final int LARGE = 4096;
   private static final float MAX_LOAD = 0.75f;
@@ -36,7 +37,7 @@ final class ImageRecords {
   private static final int PAGE = 1 << PAGE_SHIFT;
 
   private final List<byte[]> chunks = new ArrayList<>();
-  private int chunkUsed = CHUNK; // the last chunk is full: the first record starts a new one
+  private int chunkUsed; // bytes used in the last arena chunk
   // Per slot, in chunks of 2^shift: the record's arena offset (chunk << 16 | position), or -1
   // for a large record; the admission floor.
   private final int shift;
@@ -59,13 +60,27 @@ final class ImageRecords {
     this.mask = (1 << shift) - 1;
   }
 
+  /** Room for slots below {@code slots}; the first chunk grows to its full size as the graph's does ({@link Chunking}). */
   void ensureCapacity(int slots) {
+    int whole = 1 << shift;
+    if (chunksAllocated == 0 || recordAt[0].length < whole) {
+      int room = Chunking.firstChunkRoom(slots, shift);
+      if (chunksAllocated == 0) {
+        recordAt = new int[][] {new int[0]};
+        floors = new float[][] {new float[0]};
+        chunksAllocated = 1;
+      }
+      if (recordAt[0].length < room) {
+        recordAt[0] = Arrays.copyOf(recordAt[0], room);
+        floors[0] = Arrays.copyOf(floors[0], room);
+      }
+    }
     int chunks = Chunking.chunksFor(slots, shift);
     recordAt = Chunking.withRoom(recordAt, chunks);
     floors = Chunking.withRoom(floors, chunks);
     for (; chunksAllocated < chunks; chunksAllocated++) {
-      recordAt[chunksAllocated] = new int[1 << shift];
-      floors[chunksAllocated] = new float[1 << shift];
+      recordAt[chunksAllocated] = new int[whole];
+      floors[chunksAllocated] = new float[whole];
     }
   }
 
@@ -115,9 +130,15 @@ final class ImageRecords {
       recordAt[slot >>> shift][slot & mask] = -1;
       return;
     }
-    if (chunkUsed + record.length > CHUNK) {
-      chunks.add(new byte[CHUNK]);
-      chunkUsed = 0;
+    byte[] last = chunks.isEmpty() ? null : chunks.get(chunks.size() - 1);
+    if (last == null || chunkUsed + record.length > last.length) {
+      if (last != null && last.length < CHUNK && chunkUsed + record.length <= CHUNK) {
+        // The first chunk starts small and doubles, like the graph's (a small tenant's records take bytes, not 64 KB).
+        chunks.set(0, Arrays.copyOf(last, Math.min(CHUNK, Math.max(2 * last.length, chunkUsed + record.length))));
+      } else {
+        chunks.add(new byte[last == null ? Math.max(FIRST_ARENA, record.length) : CHUNK]);
+        chunkUsed = 0;
+      }
     }
     int chunk = chunks.size() - 1;
     System.arraycopy(record, 0, chunks.get(chunk), chunkUsed, record.length);
@@ -166,7 +187,9 @@ final class ImageRecords {
 
   /** Heap held here, for the benchmarks. */
   long heapBytes() {
-    long bytes = (long) chunks.size() * CHUNK + ((long) chunksAllocated << shift) * (Integer.BYTES + Float.BYTES);
+    long bytes = 0;
+    for (byte[] chunk : chunks) bytes += chunk.length;
+    for (int i = 0; i < chunksAllocated; i++) bytes += (long) recordAt[i].length * (Integer.BYTES + Float.BYTES);
     for (byte[] record : large.values()) bytes += 16 + record.length;
     return bytes + (long) tableSize * Integer.BYTES;
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** No chunk may reach G1's humongous size (half of a 1 MB region) unless a node alone is that big. */
+/** No chunk may reach G1's humongous size (half of a 1 MB region) unless a node alone is that big; a small graph's first chunk is small. */
 class ChunkingTest {
 
   @Test
@@ -20,5 +20,16 @@ class ChunkingTest {
     assertThat(Chunking.chunksFor(512, 9)).isEqualTo(1);
     assertThat(Chunking.chunksFor(513, 9)).isEqualTo(2);
     assertThat(Chunking.chunksFor(Integer.MAX_VALUE, 4)).isEqualTo(1 << 27);
+  }
+
+  /** The first chunk starts with room for a few nodes and doubles up to a whole chunk. */
+  @Test
+  void theFirstChunkGrowsByDoublingToAWholeChunk() {
+    assertThat(Chunking.firstChunkRoom(1, 9)).isEqualTo(Chunking.FIRST_ROOM);
+    assertThat(Chunking.firstChunkRoom(4, 9)).isEqualTo(4);
+    assertThat(Chunking.firstChunkRoom(5, 9)).isEqualTo(8);
+    assertThat(Chunking.firstChunkRoom(256, 9)).isEqualTo(256);
+    assertThat(Chunking.firstChunkRoom(257, 9)).isEqualTo(512);
+    assertThat(Chunking.firstChunkRoom(100_000, 9)).isEqualTo(512);
   }
 }

@@ -68,10 +68,12 @@ class HnswGraphSnapshotTest {
     for (int i = 0; i < 3_000; i++) index.upsert(image("img-" + i, "a"), data.next());
     for (int i = 0; i < 200; i++) index.upsert(image("small-" + i, "b"), data.next());
     index.upsert(image(longId, "a"), data.next());
+    for (int i = 0; i < 3; i++) index.upsert(image("tiny-" + i, "c"), data.next()); // its first chunk has room for 4
     for (int i = 0; i < 3_000; i += 50) index.remove("img-" + i);
     byte[] then = write(index.freezeSnapshot());
 
     VectorIndex.Frozen frozen = index.freezeSnapshot();
+    for (int i = 3; i < 40; i++) index.upsert(image("tiny-" + i, "c"), data.next()); // its first chunk grows (copies) past it
     for (int i = 3_000; i < 4_500; i++) index.upsert(image("img-" + i, "a"), data.next());
     for (int i = 1; i < 2_000; i += 50) index.upsert(image("img-" + i, "a"), data.next()); // updates: tombstone + new node
     index.remove(longId);
