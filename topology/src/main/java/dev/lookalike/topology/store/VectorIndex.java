@@ -25,7 +25,21 @@ public interface VectorIndex {
     upsert(image, vector);
   }
 
+  /**
+   * As {@link #upsert(IndexedImage, float[], boolean)}, from a caller that knows whether the id
+   * is stored at all (the vector store's entries say): {@code stored} false lets an index with
+   * a part per tenant skip looking for the id in the other tenants' parts.
+   */
+  default void upsert(IndexedImage image, float[] vector, boolean searchFollows, boolean stored) {
+    upsert(image, vector, searchFollows);
+  }
+
   boolean remove(String imageId);
+
+  /** As {@link #remove(String)}; {@code tenant} is the image's, or null when the caller does not know it. */
+  default boolean remove(String imageId, String tenant) {
+    return remove(imageId);
+  }
 
   int size();
 

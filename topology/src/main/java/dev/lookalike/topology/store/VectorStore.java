@@ -191,15 +191,18 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
   private void apply(Bytes key, byte[] value) {
     applied++;
     if (value == null) {
-      entries.remove(key);
-      index.remove(new String(key.get(), StandardCharsets.UTF_8));
+      byte[] stored = entries.remove(key);
+      // The tenant names the graph that holds the image: no search of every tenant's (HnswIndex).
+      String tenant = stored == null ? null : entryDeserializer.deserialize(name, StoredEntry.payload(stored)).getTenant();
+      index.remove(new String(key.get(), StandardCharsets.UTF_8), tenant);
       return;
     }
     VectorEntry entry = entryDeserializer.deserialize(name, value);
     float[] vector = VectorMath.toArray(entry.getVector());
     entry.setTenant(tenants.computeIfAbsent(entry.getTenant(), t -> t));
-    // A processed write is an upload the match stage searches for next (EmbeddedProcessor).
-    index.upsert(toIndexed(entry), vector, !restoring);
+    // A processed write is an upload the match stage searches for next (EmbeddedProcessor). The
+    // entries hold exactly the ids the index holds: a new id need not be looked for in it.
+    index.upsert(toIndexed(entry), vector, !restoring, entries.containsKey(key));
     entry.setVector(List.of());
     entries.put(key, StoredEntry.of(StoredEntry.hash(value), entrySerializer.serialize(name, entry)));
   }

@@ -105,6 +105,10 @@ final class HnswGraph implements AutoCloseable {
     this.backScores = new float[m0 + 1];
   }
 
+  String tenant() {
+    return tenant;
+  }
+
   int live() {
     return size - deletedCount;
   }

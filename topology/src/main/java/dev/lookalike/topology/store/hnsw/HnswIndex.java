@@ -9,6 +9,7 @@ import dev.lookalike.topology.store.hnsw.ImageRecords.IdKey;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -19,15 +20,19 @@ import java.util.function.Function;
  * scanned exactly; a request's exhaustive threshold widens the search until nothing above it
  * can be missed (see {@link HnswGraph#search}).
  *
- * <p>An id is found by asking each tenant's graph in turn: there is no index-wide map from id to
- * tenant, which would cost ~16 B per image for what is one lookup per graph with the usual
- * handful of tenants (each tenant's graph already costs megabytes).
+ * <p>There is no index-wide map from id to tenant, which would cost ~16 B per image. An id is
+ * looked for in the graph of the tenant the caller names, then in the graph where the last id
+ * was found (the match stage reads and sets the floors of one tenant's images at a time), and
+ * only then in every graph: with thousands of tenants, a scan of them all per upload cost more
+ * than the upload (1,000 tenants: 0.3 ms per upload, 3,000: 0.9 ms). An upload of a new id
+ * looks in its own tenant's graph only, when the caller says the id is not stored.
  */
 public final class HnswIndex implements VectorIndex {
 
   private final HnswParams params;
   private int dims;
   private final Map<String, HnswGraph> graphs = new HashMap<>();
+  private HnswGraph lastFound; // a hint: the graph of the last id found; never a graph this index dropped
   private int size;
 
   /** @param dims vector length, or 0 to take it from the first vector stored */
@@ -47,40 +52,61 @@ public final class HnswIndex implements VectorIndex {
    */
   @Override
   public void upsert(IndexedImage image, float[] vector, boolean searchFollows) {
+    upsert(image, vector, searchFollows, true);
+  }
+
+  /** {@code stored} false: the id is in no graph but perhaps its own tenant's (checked anyway, it is one lookup). */
+  @Override
+  public void upsert(IndexedImage image, float[] vector, boolean searchFollows, boolean stored) {
     if (dims == 0) dims = vector.length;
     if (vector.length != dims) {
       throw new IllegalArgumentException("vector of " + vector.length + " dims in a " + dims + "-dim index");
     }
     IdKey id = IdKey.of(image.imageId()); // encoded once for the remove and the add
-    remove(id);
+    if (stored) {
+      remove(id, image.tenant());
+    } else {
+      HnswGraph own = graphs.get(image.tenant());
+      if (own != null && own.slotOf(id) >= 0) remove(id, image.tenant());
+    }
     HnswGraph graph = graphs.computeIfAbsent(image.tenant(), t -> new HnswGraph(t, dims, params));
     // A tenant below exactBelow is scanned, not searched: nothing to keep.
     boolean keep = searchFollows && graph.live() + 1 >= params.exactBelow();
     graph.add(image, id, vector, keep ? Math.max(params.efSearch(), params.efDuplicates()) : 0);
+    lastFound = graph; // the match stage reads and sets floors of this tenant's images next
     size++;
   }
 
   @Override
   public boolean remove(String imageId) {
-    return remove(IdKey.of(imageId));
+    return remove(IdKey.of(imageId), null);
   }
 
-  private boolean remove(IdKey id) {
-    for (Map.Entry<String, HnswGraph> e : graphs.entrySet()) {
-      HnswGraph graph = e.getValue();
-      if (!graph.remove(id)) continue;
-      size--;
-      if (graph.live() == 0) {
-        graph.close();
-        graphs.remove(e.getKey());
-      } else if (graph.deletedCount() >= Math.max(64, graph.live() / 3)) {
-        // Rebuilding costs about as much as the inserts since the last one: amortized O(1) each.
-        e.setValue(graph.compacted(params));
-        graph.close();
-      }
-      return true;
+  @Override
+  public boolean remove(String imageId, String tenant) {
+    return remove(IdKey.of(imageId), tenant);
+  }
+
+  private boolean remove(IdKey id, String tenant) {
+    Located at = locate(id, tenant);
+    if (at == null) return false;
+    HnswGraph graph = at.graph();
+    graph.remove(id);
+    size--;
+    if (graph.live() == 0) {
+      drop(graph);
+      graphs.remove(graph.tenant());
+    } else if (graph.deletedCount() >= Math.max(64, graph.live() / 3)) {
+      // Rebuilding costs about as much as the inserts since the last one: amortized O(1) each.
+      graphs.put(graph.tenant(), graph.compacted(params));
+      drop(graph);
     }
-    return false;
+    return true;
+  }
+
+  private void drop(HnswGraph graph) {
+    if (lastFound == graph) lastFound = null;
+    graph.close();
   }
 
   @Override
@@ -119,14 +145,29 @@ public final class HnswIndex implements VectorIndex {
 
   private record Located(HnswGraph graph, int slot) {}
 
-  /** The graph and slot of a live image, or null: each tenant's graph is asked in turn. */
   private Located locate(String imageId) {
-    IdKey id = IdKey.of(imageId);
-    for (HnswGraph graph : graphs.values()) {
-      int slot = graph.slotOf(id);
-      if (slot >= 0) return new Located(graph, slot);
+    return locate(IdKey.of(imageId), null);
+  }
+
+  /**
+   * The graph and slot of a live image, or null: the named tenant's graph, the last graph an id
+   * was found in, then each graph in turn.
+   */
+  private Located locate(IdKey id, String tenant) {
+    HnswGraph named = tenant == null ? null : graphs.get(tenant);
+    Located at = slotIn(named, id);
+    if (at == null && lastFound != named) at = slotIn(lastFound, id);
+    for (Iterator<HnswGraph> all = graphs.values().iterator(); at == null && all.hasNext(); ) {
+      HnswGraph graph = all.next();
+      if (graph != named && graph != lastFound) at = slotIn(graph, id);
     }
-    return null;
+    if (at != null) lastFound = at.graph();
+    return at;
+  }
+
+  private static Located slotIn(HnswGraph graph, IdKey id) {
+    int slot = graph == null ? -1 : graph.slotOf(id);
+    return slot < 0 ? null : new Located(graph, slot);
   }
 
   @Override

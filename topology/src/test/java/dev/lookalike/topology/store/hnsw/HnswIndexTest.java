@@ -147,6 +147,39 @@ class HnswIndexTest {
     }
   }
 
+  /**
+   * An id is looked for in the tenant the caller names, then in the graph of the last id found,
+   * then everywhere: each way finds the one live image, a wrong hint included, and a graph
+   * dropped by a compaction is never asked again.
+   */
+  @Test
+  void anIdIsFoundWhicheverWayItIsLookedFor() {
+    HnswIndex hnsw = new HnswIndex(4, GRAPH_ALWAYS);
+    for (int t = 0; t < 50; t++) hnsw.upsert(image(t, "tenant-" + t), new float[] {1, t, 0, 0}, false, false);
+    hnsw.upsert(image(7, "tenant-8"), new float[] {0, 0, 1, 0}, false, true); // moved: stored in another tenant
+    assertEquals(50, hnsw.size());
+    assertThat(hnsw.image("img-7").tenant()).isEqualTo("tenant-8");
+    assertThat(topK(hnsw, new float[] {1, 7, 0, 0}, 5, SearchFilter.tenant("tenant-7"))).isEmpty();
+
+    assertTrue(hnsw.remove("img-3", "tenant-40")); // a wrong tenant
+    assertNull(hnsw.image("img-3"));
+    assertFalse(hnsw.remove("img-3", "tenant-3"));
+    hnsw.admissionFloor("img-20", 0.5f);
+    hnsw.admissionFloor("img-21", 0.25f);
+    assertEquals(0.5f, hnsw.admissionFloor("img-20"));
+    assertEquals(0.25f, hnsw.admissionFloor("img-21"));
+
+    SplittableRandom random = new SplittableRandom(5);
+    Map<Integer, float[]> big = new HashMap<>();
+    for (int i = 1_000; i < 1_300; i++) {
+      big.put(i, new float[] {random.nextFloat(), random.nextFloat(), random.nextFloat(), 1});
+      hnsw.upsert(image(i, "big"), big.get(i));
+    }
+    assertEquals(Float.NaN, hnsw.admissionFloor("img-1299")); // the last graph found is big's
+    for (int i = 1_000; i < 1_100; i++) assertTrue(hnsw.remove("img-" + i)); // compacts big's graph, which is closed
+    for (int i = 1_100; i < 1_300; i++) assertThat(hnsw.vector("img-" + i)).containsExactly(big.get(i));
+  }
+
   @Test
   void upsertReplacesTheVectorAndVectorReturnsIt() {
     HnswIndex hnsw = new HnswIndex(4, GRAPH_ALWAYS);
