@@ -45,24 +45,13 @@ class ReplayCommandTest {
 
   @Test
   void retriableDeadLettersGoBackOnceAndTheRestStay() throws Exception {
-    String app = "replay-" + UUID.randomUUID().toString().substring(0, 8);
-    String deadLetters = app + ".dead-letter";
-    String source = app + ".uploaded";
-    kafka.createTopic(deadLetters, 2, Map.of());
-    kafka.createTopic(source, 2, Map.of());
-    String registryUrl = ApicurioRegistry.shared().ccompatUrl();
-    try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(registryUrl);
-         KafkaProducer<String, DeadLetter> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-             kafka.bootstrapServers()), new StringSerializer(), new ConfluentAvroSerde<>(registry, DeadLetter.class, false, true).serializer())) {
-      producer.send(new ProducerRecord<>(deadLetters, "a", letter(source, "a", "PROVIDER_UNAVAILABLE", true, "original-a"))).get();
-      producer.send(new ProducerRecord<>(deadLetters, "b", letter(source, "b", "UNDECODABLE_IMAGE", false, "original-b"))).get();
-      producer.send(new ProducerRecord<>(deadLetters, "c", letter(source, "c", "FETCH_TIMEOUT", true, null))).get();
-    }
-    Map<String, String> env = Map.of(
-        "LOOKALIKE_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-        "LOOKALIKE_SCHEMA_REGISTRY_URL", registryUrl,
-        "LOOKALIKE_APPLICATION_ID", app,
-        "LOOKALIKE_TOPIC_DEAD_LETTER", deadLetters);
+    Topics topics = Topics.create(2);
+    String source = topics.source();
+    send(topics.deadLetters(),
+        letter(source, "a", "PROVIDER_UNAVAILABLE", true, "original-a"),
+        letter(source, "b", "UNDECODABLE_IMAGE", false, "original-b"),
+        letter(source, "c", "FETCH_TIMEOUT", true, null));
+    Map<String, String> env = topics.env();
 
     CliRun dry = CliRun.withEnv(env, "replay", "--dry-run");
     assertThat(dry.exitCode()).as(dry.err()).isZero();
@@ -85,11 +74,8 @@ class ReplayCommandTest {
    */
   @Test
   void aDeadLetterWhoseImageWasDeletedOrUploadedAgainIsSkipped() throws Exception {
-    String app = "replay-" + UUID.randomUUID().toString().substring(0, 8);
-    String deadLetters = app + ".dead-letter";
-    String source = app + ".uploaded";
-    kafka.createTopic(deadLetters, 1, Map.of());
-    kafka.createTopic(source, 1, Map.of());
+    Topics topics = Topics.create(1);
+    String source = topics.source();
     try (KafkaProducer<String, String> events = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
         kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
       events.send(new ProducerRecord<>(source, "deleted", "upload-1")).get(); // offset 0, failed
@@ -98,19 +84,11 @@ class ReplayCommandTest {
       events.send(new ProducerRecord<>(source, "again", "upload-4")).get(); // 3, failed
       events.send(new ProducerRecord<>(source, "again", "upload-5")).get(); // 4: uploaded again, and stored
     }
-    String registryUrl = ApicurioRegistry.shared().ccompatUrl();
-    try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(registryUrl);
-         KafkaProducer<String, DeadLetter> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-             kafka.bootstrapServers()), new StringSerializer(), new ConfluentAvroSerde<>(registry, DeadLetter.class, false, true).serializer())) {
-      producer.send(new ProducerRecord<>(deadLetters, "deleted", letter(source, 0, "deleted", "PROVIDER_UNAVAILABLE", true, "upload-1"))).get();
-      producer.send(new ProducerRecord<>(deadLetters, "kept", letter(source, 1, "kept", "PROVIDER_UNAVAILABLE", true, "upload-2"))).get();
-      producer.send(new ProducerRecord<>(deadLetters, "again", letter(source, 3, "again", "FETCH_TIMEOUT", true, "upload-4"))).get();
-    }
-    Map<String, String> env = Map.of(
-        "LOOKALIKE_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-        "LOOKALIKE_SCHEMA_REGISTRY_URL", registryUrl,
-        "LOOKALIKE_APPLICATION_ID", app,
-        "LOOKALIKE_TOPIC_DEAD_LETTER", deadLetters);
+    send(topics.deadLetters(),
+        letter(source, 0, "deleted", "PROVIDER_UNAVAILABLE", true, "upload-1"),
+        letter(source, 1, "kept", "PROVIDER_UNAVAILABLE", true, "upload-2"),
+        letter(source, 3, "again", "FETCH_TIMEOUT", true, "upload-4"));
+    Map<String, String> env = topics.env();
 
     CliRun dry = CliRun.withEnv(env, "replay", "--dry-run");
     assertThat(dry.exitCode()).as(dry.err()).isZero();
@@ -122,6 +100,34 @@ class ReplayCommandTest {
     assertThat(run.out()).contains("1 replayed", "2 superseded");
     assertThat(readAll(source)).containsExactly(
         "deleted=upload-1", "kept=upload-2", "deleted=null", "again=upload-4", "again=upload-5", "kept=upload-2");
+  }
+
+  /** A fresh application's dead-letter and source topics, and the environment that points the CLI at them. */
+  private record Topics(String app, String deadLetters, String source) {
+    static Topics create(int partitions) {
+      String app = "replay-" + UUID.randomUUID().toString().substring(0, 8);
+      Topics topics = new Topics(app, app + ".dead-letter", app + ".uploaded");
+      kafka.createTopic(topics.deadLetters, partitions, Map.of());
+      kafka.createTopic(topics.source, partitions, Map.of());
+      return topics;
+    }
+
+    Map<String, String> env() {
+      return Map.of(
+          "LOOKALIKE_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+          "LOOKALIKE_SCHEMA_REGISTRY_URL", ApicurioRegistry.shared().ccompatUrl(),
+          "LOOKALIKE_APPLICATION_ID", app,
+          "LOOKALIKE_TOPIC_DEAD_LETTER", deadLetters);
+    }
+  }
+
+  /** Sends dead letters keyed as the service does: by the image id. */
+  private static void send(String topic, DeadLetter... letters) throws Exception {
+    try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(ApicurioRegistry.shared().ccompatUrl());
+         KafkaProducer<String, DeadLetter> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+             kafka.bootstrapServers()), new StringSerializer(), new ConfluentAvroSerde<>(registry, DeadLetter.class, false, true).serializer())) {
+      for (DeadLetter letter : letters) producer.send(new ProducerRecord<>(topic, letter.getKey(), letter)).get();
+    }
   }
 
   private static DeadLetter letter(String source, String key, String code, boolean retriable, String original) {
