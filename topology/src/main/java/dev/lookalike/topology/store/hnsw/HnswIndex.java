@@ -23,9 +23,9 @@ import java.util.function.Function;
  * <p>There is no index-wide map from id to tenant, which would cost ~16 B per image. An id is
  * looked for in the graph of the tenant the caller names, then in the graph where the last id
  * was found (the match stage reads and sets the floors of one tenant's images at a time), and
- * only then in every graph: with thousands of tenants, a scan of them all per upload cost more
- * than the upload (1,000 tenants: 0.3 ms per upload, 3,000: 0.9 ms). An upload of a new id
- * looks in its own tenant's graph only, when the caller says the id is not stored.
+ * only then in every graph. An upload of a new id looks in its own tenant's graph only, when
+ * the caller says the id is not stored. Asking every graph each time cost 1.6 ms per upload
+ * and its floor updates with 10,000 small tenants (40 us now): more than the upload itself.
  */
 public final class HnswIndex implements VectorIndex {
 
