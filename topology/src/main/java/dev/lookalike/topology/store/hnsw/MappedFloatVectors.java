@@ -18,6 +18,9 @@ import java.util.List;
  * kernel pages in and out, while the heap holds only codes and links. Each chunk file is filled
  * with zeros when created (so a full disk fails here, with an exception, not later with SIGBUS on
  * a write into a sparse file) and unlinked at once: nothing is left behind, even after kill -9.
+ * The first chunk starts with room for a few vectors and is mapped again, twice as large, as it
+ * fills ({@link Chunking}): every tenant has its own graph, and a whole chunk (32 MB of zeros on
+ * disk at 512 dims) per small tenant would fill the disk and the page cache.
  */
 final class MappedFloatVectors implements FloatVectors {
 
@@ -40,7 +43,12 @@ final class MappedFloatVectors implements FloatVectors {
   @Override
   public void set(int slot, float[] vector) {
     int chunk = slot >>> CHUNK_SHIFT;
-    while (chunks.size() <= chunk) chunks.add(newChunk());
+    if (chunks.isEmpty() || vectorsIn(chunks.get(0)) < CHUNK) {
+      int room = Chunking.firstChunkRoom(chunk == 0 ? slot + 1 : CHUNK, CHUNK_SHIFT);
+      if (chunks.isEmpty()) chunks.add(newChunk(room));
+      else if (vectorsIn(chunks.get(0)) < room) chunks.set(0, grown(chunks.get(0), room));
+    }
+    while (chunks.size() <= chunk) chunks.add(newChunk(CHUNK));
     chunks.get(chunk).put((slot & (CHUNK - 1)) * dims, vector, 0, dims);
   }
 
@@ -74,8 +82,26 @@ final class MappedFloatVectors implements FloatVectors {
     chunks.clear(); // the mappings go with the buffers when they are collected
   }
 
-  private FloatBuffer newChunk() {
-    long bytes = (long) CHUNK * dims * Float.BYTES;
+  /** Bytes mapped (tests). */
+  long mappedBytes() {
+    long floats = 0;
+    for (FloatBuffer chunk : chunks) floats += chunk.capacity();
+    return floats * Float.BYTES;
+  }
+
+  private int vectorsIn(FloatBuffer chunk) {
+    return chunk.capacity() / dims;
+  }
+
+  /** A new mapping with room for {@code vectors}, holding what {@code old} holds; a frozen copy keeps the old one. */
+  private FloatBuffer grown(FloatBuffer old, int vectors) {
+    FloatBuffer chunk = newChunk(vectors);
+    chunk.put(0, old, 0, old.capacity());
+    return chunk;
+  }
+
+  private FloatBuffer newChunk(int vectors) {
+    long bytes = (long) vectors * dims * Float.BYTES;
     try {
       Path file = Files.createTempFile("lookalike-vectors-", ".f32");
       try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
