@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,7 +41,11 @@ final class LaterEvents {
     Map<TopicPartition, Map<String, Long>> lastOffsets = new HashMap<>();
     if (after.isEmpty()) return new LaterEvents(lastOffsets);
     try (KafkaConsumer<String, Void> consumer = new KafkaConsumer<>(props(consumerProps), new StringDeserializer(), ignoreValues())) {
-      List<TopicPartition> partitions = after.keySet().stream().filter(tp -> exists(consumer, tp)).toList();
+      Map<String, List<PartitionInfo>> topics = new HashMap<>(); // one metadata request per topic
+      List<TopicPartition> partitions = after.keySet().stream()
+          .filter(tp -> topics.computeIfAbsent(tp.topic(), t -> Objects.requireNonNullElse(consumer.partitionsFor(t), List.of()))
+              .stream().anyMatch(p -> p.partition() == tp.partition()))
+          .toList();
       consumer.assign(partitions);
       partitions.forEach(tp -> consumer.seek(tp, after.get(tp) + 1));
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
@@ -66,11 +71,6 @@ final class LaterEvents {
 
   static TopicPartition sourceOf(DeadLetter letter) {
     return new TopicPartition(letter.getSourceTopic(), letter.getSourcePartition());
-  }
-
-  private static boolean exists(KafkaConsumer<?, ?> consumer, TopicPartition tp) {
-    List<PartitionInfo> infos = consumer.partitionsFor(tp.topic());
-    return infos != null && infos.stream().anyMatch(p -> p.partition() == tp.partition());
   }
 
   private static Properties props(Properties base) {

@@ -83,6 +83,8 @@ final class ReplayCommand implements Callable<Integer> {
       description = "Give up after this long (default ${DEFAULT-VALUE}).")
   Duration timeout;
 
+  private Tally tally = Tally.NONE; // of this run
+
   record Tally(int replayed, int notRetriable, int noOriginal, int filtered, int superseded) {
     static final Tally NONE = new Tally(0, 0, 0, 0, 0);
     static final Tally REPLAYED = new Tally(1, 0, 0, 0, 0);
@@ -126,13 +128,12 @@ final class ReplayCommand implements Callable<Integer> {
       LaterEvents later = LaterEvents.scan(ClientOptions.kafkaProperties(config, "lookalike-replay"), earliestSources, deadline);
 
       starts.forEach(consumer::seek);
-      Tally[] tally = {Tally.NONE};
-      readUpToEnds(consumer, ends, deadline, letter -> tally[0] = tally[0].add(replay(letter, later, producer)), done -> {
+      readUpToEnds(consumer, ends, deadline, letter -> tally = tally.add(replay(letter, later, producer)), done -> {
         if (dryRun) return;
         producer.flush(); // sent before the dead letters count as done
         consumer.commitSync(done);
       });
-      Tally t = tally[0];
+      Tally t = tally;
       spec.commandLine().getOut().printf("%d replayed, %d not retriable, %d without original bytes, %d filtered out, "
           + "%d superseded by a later event of their image%s%n",
           t.replayed, t.notRetriable, t.noOriginal, t.filtered, t.superseded, dryRun ? " (dry run)" : "");
