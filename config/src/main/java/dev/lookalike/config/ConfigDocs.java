@@ -2,6 +2,7 @@ package dev.lookalike.config;
 
 import java.util.List;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.types.Password;
 
 /** Renders the configuration reference as Markdown, so the README is generated, not written. */
 public final class ConfigDocs {
@@ -40,6 +41,7 @@ public final class ConfigDocs {
 
   private static String render(ConfigDef.ConfigKey key) {
     Object v = key.defaultValue;
+    if (v instanceof Password p) return p.value(); // its toString() is "[hidden]", even for the empty default
     if (v instanceof List<?> list) return String.join(",", list.stream().map(Object::toString).toList());
     return String.valueOf(v);
   }

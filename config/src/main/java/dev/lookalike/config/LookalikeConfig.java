@@ -64,6 +64,7 @@ public final class LookalikeConfig extends AbstractConfig {
   public static final String IMAGE_MAX_PIXELS = "image.max.pixels";
   public static final String QUERY_TIMEOUT_MS = "query.timeout.ms";
   public static final String AUTH_API_KEYS = "auth.api.keys";
+  public static final String AUTH_PEER_SECRET = "auth.peer.secret";
   public static final String RATE_LIMIT = "auth.rate.limit.per.second";
   public static final String RATE_BURST = "auth.rate.limit.burst";
   public static final String HTTP_MAX_CONCURRENT_EMBEDS = "http.max.concurrent.embeds";
@@ -150,6 +151,10 @@ public final class LookalikeConfig extends AbstractConfig {
           "API keys as sha256hex:tenant entries (the SHA-256 of the key, never the key itself: echo -n KEY | sha256sum). "
               + "When set, every endpoint but health needs a key (x-api-key, api-key, Ocp-Apim-Subscription-Key or "
               + "Authorization: Bearer) and the key decides the tenant. Empty: no authentication (a warning is logged).")
+      .define(AUTH_PEER_SECRET, Type.PASSWORD, "", Importance.HIGH,
+          "Secret the instances of one deployment share to call each other's /internal/ API (forwarded queries), with "
+              + "auth.api.keys set: give every instance the same value, e.g. from LOOKALIKE_AUTH_PEER_SECRET. Empty: each "
+              + "instance makes up its own, so one instance works alone but instances cannot answer each other's queries.")
       .define(RATE_LIMIT, Type.DOUBLE, 0.0, Range.atLeast(0), Importance.MEDIUM,
           "Requests per second allowed per API key on average (0: unlimited); over it, 429 with Retry-After.")
       .define(RATE_BURST, Type.INT, 0, Range.atLeast(0), Importance.LOW,
@@ -268,6 +273,7 @@ public final class LookalikeConfig extends AbstractConfig {
   public String advertisedHost() { return getString(ADVERTISED_HOST); }
   public long queryTimeoutMs() { return getLong(QUERY_TIMEOUT_MS); }
   public List<String> apiKeys() { return getList(AUTH_API_KEYS); }
+  public String peerSecret() { return getPassword(AUTH_PEER_SECRET).value(); }
   public double rateLimitPerSecond() { return getDouble(RATE_LIMIT); }
   public int rateLimitBurst() { return getInt(RATE_BURST); }
   public int httpMaxConcurrentEmbeds() {

@@ -66,7 +66,7 @@ public final class LookalikeService implements AutoCloseable {
     ImageFetcher fetcher = new ImageFetcher(fetcherConfig(config));
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     TopologyServices services = new TopologyServices(registry, embedders, decoder, url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), meters);
-    ApiKeys keys = ApiKeys.parse(config.apiKeys());
+    ApiKeys keys = ApiKeys.parse(config.apiKeys(), config.peerSecret());
     HttpApi http = HttpApi.start(config, services, fetcher, keys);
     LookalikeStreams streams;
     HostInfo self = new HostInfo(advertisedHost(config), http.port());

@@ -3,6 +3,7 @@ package dev.lookalike.server.auth;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,13 +22,21 @@ public final class ApiKeys {
   private final List<Entry> entries;
   private final byte[] peerToken;
 
-  private ApiKeys(List<Entry> entries) {
+  private ApiKeys(List<Entry> entries, String peerSecret) {
     this.entries = List.copyOf(entries);
-    this.peerToken = derivePeerToken(entries);
+    this.peerToken = derivePeerToken(peerSecret);
   }
 
-  /** @param configured entries of the form {@code sha256hex:tenant} */
+  /** Keys without a peer secret: this instance makes up its own, so no other instance can call its internal API. */
   public static ApiKeys parse(List<String> configured) {
+    return parse(configured, "");
+  }
+
+  /**
+   * @param configured entries of the form {@code sha256hex:tenant}
+   * @param peerSecret what the instances of one deployment share to call each other; empty: a random one
+   */
+  public static ApiKeys parse(List<String> configured, String peerSecret) {
     List<Entry> entries = new ArrayList<>();
     for (String item : configured) {
       int colon = item.indexOf(':');
@@ -38,7 +47,7 @@ public final class ApiKeys {
       }
       entries.add(new Entry(HexFormat.of().parseHex(hex), tenant));
     }
-    return new ApiKeys(entries);
+    return new ApiKeys(entries, peerSecret);
   }
 
   public boolean enabled() {
@@ -65,8 +74,10 @@ public final class ApiKeys {
   }
 
   /**
-   * What instances present to each other on the internal API: derived from the key configuration
-   * they all share, so no extra secret needs distributing, yet no client key opens it.
+   * What instances present to each other on the internal API, which answers for every tenant.
+   * It comes from a secret of its own: the key hashes are no secret (they sit in configuration
+   * files), and a token derived from them, as it once was, opened every tenant's images to anyone
+   * who could read the configuration.
    */
   public String peerToken() {
     return HexFormat.of().formatHex(peerToken);
@@ -81,11 +92,14 @@ public final class ApiKeys {
     return presentedLength == token.length ? token : new byte[presentedLength == 0 ? 1 : presentedLength];
   }
 
-  private static byte[] derivePeerToken(List<Entry> entries) {
-    List<String> parts = new ArrayList<>();
-    for (Entry e : entries) parts.add(HexFormat.of().formatHex(e.hash()) + ":" + e.tenant());
-    parts.sort(null);
-    return sha256(("lookalike-peer\n" + String.join("\n", parts)).getBytes(StandardCharsets.UTF_8));
+  /** A hash of the secret, so the secret itself never travels. */
+  private static byte[] derivePeerToken(String peerSecret) {
+    if (peerSecret == null || peerSecret.isEmpty()) {
+      byte[] random = new byte[32];
+      new SecureRandom().nextBytes(random);
+      return random;
+    }
+    return sha256(("lookalike-peer\n" + peerSecret).getBytes(StandardCharsets.UTF_8));
   }
 
   public static byte[] sha256(byte[] bytes) {

@@ -23,7 +23,9 @@ public final class Authenticator {
   public void check(Context ctx) {
     if (!keys.enabled() || isOpen(ctx.path())) return;
     if (ctx.path().startsWith("/internal/")) {
-      if (!keys.isPeerToken(ctx.header(PEER_HEADER))) throw unauthorized(ctx, "internal endpoints answer only other instances");
+      if (!keys.isPeerToken(ctx.header(PEER_HEADER))) {
+        throw unauthorized(ctx, "internal endpoints answer only other instances of this deployment, which share auth.peer.secret");
+      }
       return; // a peer: no tenant, no rate limit
     }
     Optional<ApiKeys.Caller> caller = keys.callerOf(presentedKey(ctx));

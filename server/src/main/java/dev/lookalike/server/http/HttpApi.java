@@ -56,11 +56,14 @@ public final class HttpApi implements AutoCloseable {
   }
 
   public static HttpApi start(LookalikeConfig config, TopologyServices services, ImageFetcher fetcher) {
-    return start(config, services, fetcher, ApiKeys.parse(config.apiKeys()));
+    return start(config, services, fetcher, ApiKeys.parse(config.apiKeys(), config.peerSecret()));
   }
 
   public static HttpApi start(LookalikeConfig config, TopologyServices services, ImageFetcher fetcher, ApiKeys keys) {
     if (!keys.enabled()) log.warn("auth.api.keys is empty: the HTTP API is open to anyone who can reach it");
+    else if (config.peerSecret().isEmpty()) {
+      log.info("auth.peer.secret is empty: other instances cannot call this one's internal API; give every instance the same one to run several");
+    }
     Authenticator authenticator = new Authenticator(keys,
         new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), System::nanoTime));
     Api api = new Api(config);

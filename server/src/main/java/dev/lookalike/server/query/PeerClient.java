@@ -10,12 +10,16 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Calls the internal API of other instances: one pooled client (connections are reused), a
  * deadline per call, and a clear "not ready" error naming the peer when it does not answer.
  */
 public final class PeerClient implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(PeerClient.class);
 
   public static final MediaType JSON = MediaType.get("application/json");
   public static final MediaType AVRO = MediaType.get("application/vnd.lookalike.avro");
@@ -24,6 +28,7 @@ public final class PeerClient implements AutoCloseable {
 
   private final OkHttpClient http;
   private final String peerToken;
+  private volatile boolean warnedOfRefusal;
 
   public PeerClient(Duration timeout, String peerToken) {
     this.peerToken = peerToken;
@@ -49,6 +54,7 @@ public final class PeerClient implements AutoCloseable {
   private Optional<byte[]> call(HostInfo peer, Request request) {
     try (Response response = http.newCall(request).execute()) {
       if (response.code() == 404) return Optional.empty();
+      if (response.code() == 401) throw refused(peer);
       byte[] body = response.body() == null ? new byte[0] : response.body().bytes();
       if (!response.isSuccessful()) {
         throw new NotReadyException("instance " + peer + " answered " + response.code() + ": " + new String(body, java.nio.charset.StandardCharsets.UTF_8));
@@ -57,6 +63,14 @@ public final class PeerClient implements AutoCloseable {
     } catch (IOException e) {
       throw new NotReadyException("instance " + peer + " did not answer: " + e.getMessage());
     }
+  }
+
+  /** A peer with another auth.peer.secret: not a passing state, so the log says it once, and every answer names the setting. */
+  private NotReadyException refused(HostInfo peer) {
+    String message = "instance " + peer + " refused this instance's peer token: every instance needs the same auth.peer.secret";
+    if (!warnedOfRefusal) log.warn(message);
+    warnedOfRefusal = true;
+    return new NotReadyException(message);
   }
 
   private static String url(HostInfo peer, String pathAndQuery) {

@@ -28,15 +28,27 @@ public class ApiKeysTest {
   }
 
   @Test
-  void thePeerTokenIsSharedByInstancesWithTheSameKeysAndNotAClientKey() {
-    ApiKeys one = ApiKeys.parse(List.of(hash("a") + ":t1", hash("b") + ":t2"));
-    ApiKeys two = ApiKeys.parse(List.of(hash("b") + ":t2", hash("a") + ":t1"));
-    ApiKeys other = ApiKeys.parse(List.of(hash("c") + ":t1"));
-    assertThat(one.peerToken()).isEqualTo(two.peerToken()).isNotEqualTo(other.peerToken());
+  void thePeerTokenComesFromThePeerSecretAloneAndNotFromTheKeyHashes() {
+    ApiKeys one = ApiKeys.parse(List.of(hash("a") + ":t1", hash("b") + ":t2"), "shared secret");
+    ApiKeys two = ApiKeys.parse(List.of(hash("c") + ":t1"), "shared secret");
+    ApiKeys other = ApiKeys.parse(List.of(hash("a") + ":t1", hash("b") + ":t2"), "another secret");
+    assertThat(one.peerToken()).isEqualTo(two.peerToken()).isNotEqualTo(other.peerToken()).doesNotContain("shared");
     assertThat(one.isPeerToken(two.peerToken())).isTrue();
+    assertThat(one.isPeerToken(other.peerToken())).isFalse();
+    assertThat(one.isPeerToken("shared secret")).as("the secret itself is not the token").isFalse();
     assertThat(one.isPeerToken("a")).isFalse();
     assertThat(one.isPeerToken("")).isFalse();
     assertThat(one.isPeerToken(null)).isFalse();
+  }
+
+  @Test
+  void withoutAPeerSecretEveryInstanceHasATokenOfItsOwn() {
+    List<String> keys = List.of(hash("a") + ":t1");
+    ApiKeys one = ApiKeys.parse(keys, "");
+    ApiKeys two = ApiKeys.parse(keys, "");
+    assertThat(one.peerToken()).hasSize(64).isNotEqualTo(two.peerToken());
+    assertThat(one.isPeerToken(one.peerToken())).isTrue();
+    assertThat(two.isPeerToken(one.peerToken())).isFalse();
   }
 
   @Test

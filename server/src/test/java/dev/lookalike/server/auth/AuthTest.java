@@ -1,6 +1,7 @@
 package dev.lookalike.server.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,15 +18,22 @@ import dev.lookalike.embedding.perceptual.PerceptualEmbedder;
 import dev.lookalike.embedding.testing.TestImages;
 import dev.lookalike.registry.InMemorySchemaRegistryClient;
 import dev.lookalike.server.http.HttpApi;
+import dev.lookalike.server.query.NotReadyException;
+import dev.lookalike.server.query.PeerClient;
 import dev.lookalike.topology.TopologyServices;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +45,7 @@ class AuthTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String KEY = "s3cret-acme-key";
+  private static final String PEER_SECRET = "the instances' own secret";
   private static HttpApi api;
   private static ImageFetcher fetcher;
   private static String base;
@@ -46,7 +55,8 @@ class AuthTest {
   @BeforeAll
   static void start() {
     LookalikeConfig config = LookalikeConfig.of(Map.of(LookalikeConfig.HTTP_PORT, "0",
-        LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(KEY) + ":acme," + ApiKeysTest.hash("other") + ":globex"));
+        LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(KEY) + ":acme," + ApiKeysTest.hash("other") + ":globex",
+        LookalikeConfig.AUTH_PEER_SECRET, PEER_SECRET));
     fetcher = new ImageFetcher(FetcherConfig.defaults());
     TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
         new ImageDecoder(), url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), new SimpleMeterRegistry());
@@ -136,8 +146,25 @@ class AuthTest {
 
   @Test
   void internalEndpointsOpenOnlyToThePeerToken() throws Exception {
+    String lookup = "/internal/v1/stores/image-status/keys/x?partition=0";
     assertThat(send("POST", "/internal/v1/knn", "{}", Map.of("x-api-key", KEY)).statusCode()).isEqualTo(401);
-    assertThat(send("GET", "/internal/v1/stores/image-status/keys/x?partition=0", null, Map.of()).statusCode()).isEqualTo(401);
+    assertThat(send("GET", lookup, null, Map.of()).statusCode()).isEqualTo(401);
+    // The key hashes are in every instance's configuration: a token made from them opens nothing.
+    String configured = String.join("\n", new TreeSet<>(List.of(ApiKeysTest.hash(KEY) + ":acme", ApiKeysTest.hash("other") + ":globex")));
+    String fromHashes = HexFormat.of().formatHex(ApiKeys.sha256(("lookalike-peer\n" + configured).getBytes(StandardCharsets.UTF_8)));
+    JsonNode refused = json(send("GET", lookup, null, Map.of(Authenticator.PEER_HEADER, fromHashes)), 401);
+    assertThat(refused.path("error").path("message").asText()).contains("auth.peer.secret");
+    String token = ApiKeys.parse(List.of(), PEER_SECRET).peerToken();
+    assertThat(send("GET", lookup, null, Map.of(Authenticator.PEER_HEADER, token)).statusCode())
+        .as("past authentication; no streams run here").isNotEqualTo(401);
+  }
+
+  @Test
+  void anInstanceWithAnotherPeerSecretIsToldWhichSettingDiffers() {
+    try (PeerClient stranger = new PeerClient(Duration.ofSeconds(5), ApiKeys.parse(List.of(), "not our secret").peerToken())) {
+      assertThatThrownBy(() -> stranger.get(new HostInfo("127.0.0.1", api.port()), "/internal/v1/stores/image-status/keys/x?partition=0"))
+          .isInstanceOf(NotReadyException.class).hasMessageContaining("refused").hasMessageContaining("auth.peer.secret");
+    }
   }
 
   @Test

@@ -86,8 +86,9 @@ class MultiInstanceQueryTest {
         LookalikeConfig.STATE_DIR, tmp.resolve(name).toString(),
         "topic.uploaded", "multi.images.uploaded",
         "topic.embedded", "multi.images.embedded",
-        // With keys, instances forward to each other with the peer token derived from them.
-        LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(KEY) + ":default"));
+        // With keys, instances forward to each other with the token of the secret they share.
+        LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(KEY) + ":default",
+        LookalikeConfig.AUTH_PEER_SECRET, "multi-it peers"));
   }
 
   private static long activePartitions(LookalikeService service) {
