@@ -83,13 +83,15 @@ public final class ApiKeys {
     return HexFormat.of().formatHex(peerToken);
   }
 
+  /**
+   * Compares hashes, so the comparison takes the same time whatever was presented and a string
+   * of another length never matches (comparing with zeros when the lengths differed, as this did,
+   * let a run of NUL characters through wherever a client can send them).
+   */
   public boolean isPeerToken(String presented) {
-    return presented != null && MessageDigest.isEqual(peerToken(presented.length()), presented.getBytes(StandardCharsets.US_ASCII));
-  }
-
-  private byte[] peerToken(int presentedLength) {
-    byte[] token = peerToken().getBytes(StandardCharsets.US_ASCII);
-    return presentedLength == token.length ? token : new byte[presentedLength == 0 ? 1 : presentedLength];
+    if (presented == null) return false;
+    return MessageDigest.isEqual(sha256(presented.getBytes(StandardCharsets.UTF_8)),
+        sha256(peerToken().getBytes(StandardCharsets.US_ASCII)));
   }
 
   /** A hash of the secret, so the secret itself never travels. */

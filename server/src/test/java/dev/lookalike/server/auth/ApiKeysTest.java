@@ -39,6 +39,9 @@ public class ApiKeysTest {
     assertThat(one.isPeerToken("a")).isFalse();
     assertThat(one.isPeerToken("")).isFalse();
     assertThat(one.isPeerToken(null)).isFalse();
+    assertThat(one.isPeerToken("\0")).isFalse();
+    assertThat(one.isPeerToken("\0".repeat(64))).isFalse();
+    assertThat(one.isPeerToken(one.peerToken() + "\0")).isFalse();
   }
 
   @Test
