@@ -11,6 +11,7 @@ public final class Authenticator {
 
   public static final String TENANT_ATTRIBUTE = "lookalike.tenant";
   public static final String PEER_HEADER = "x-lookalike-peer";
+  private static final String KEY_INDEX_ATTRIBUTE = "lookalike.key-index";
 
   private final ApiKeys keys;
   private final RateLimiter limiter;
@@ -38,6 +39,13 @@ public final class Authenticator {
       throw ErrorShapes.reject(ctx, 429, "RATE_LIMITED", "Rate limit is exceeded. Try again in " + waitSeconds + " seconds.");
     }
     ctx.attribute(TENANT_ATTRIBUTE, caller.get().tenant());
+    ctx.attribute(KEY_INDEX_ATTRIBUTE, caller.get().keyIndex());
+  }
+
+  /** Counts {@code extra} more requests against the caller's rate limit: a batch of n items costs n requests. */
+  public void chargeMore(Context ctx, int extra) {
+    Integer keyIndex = ctx.attribute(KEY_INDEX_ATTRIBUTE);
+    if (keyIndex != null) limiter.charge(keyIndex, extra);
   }
 
   /** Health must answer load balancers without a key; the page and the API description hold no data. */

@@ -31,6 +31,15 @@ public final class RateLimiter {
     return buckets.computeIfAbsent(key, k -> new Bucket(burst, nanoClock.getAsLong())).take();
   }
 
+  /**
+   * Counts {@code extra} more requests against a key that has already been let in (a batch of n
+   * items costs n): its bucket may go below zero, and its next requests wait until it refills.
+   */
+  public void charge(int key, int extra) {
+    if (ratePerSecond <= 0 || extra <= 0) return;
+    buckets.computeIfAbsent(key, k -> new Bucket(burst, nanoClock.getAsLong())).owe(extra);
+  }
+
   private final class Bucket {
     private double tokens;
     private long lastNanos;
@@ -41,14 +50,23 @@ public final class RateLimiter {
     }
 
     synchronized long take() {
-      long now = nanoClock.getAsLong();
-      tokens = Math.min(burst, tokens + (now - lastNanos) / 1e9 * ratePerSecond);
-      lastNanos = now;
+      refill();
       if (tokens >= 1) {
         tokens -= 1;
         return 0;
       }
       return (long) Math.ceil((1 - tokens) / ratePerSecond);
+    }
+
+    synchronized void owe(int extra) {
+      refill();
+      tokens -= extra;
+    }
+
+    private void refill() {
+      long now = nanoClock.getAsLong();
+      tokens = Math.min(burst, tokens + (now - lastNanos) / 1e9 * ratePerSecond);
+      lastNanos = now;
     }
   }
 }

@@ -75,7 +75,7 @@ public final class HttpApi implements AutoCloseable {
     QueryVectors queryVectors = new QueryVectors(services, fetcher,
         new Bulkhead("embedding", config.httpMaxConcurrentEmbeds()), new Bulkhead("fetching", config.httpMaxConcurrentFetches()));
     SearchRoutes search = new SearchRoutes(api, queryVectors);
-    SeedRoutes seeds = new SeedRoutes(api, queryVectors, services.embeddersByName());
+    SeedRoutes seeds = new SeedRoutes(api, queryVectors, services.embeddersByName(), authenticator);
     InternalRoutes internal = new InternalRoutes(api);
     DuplicateRoutes duplicates = new DuplicateRoutes(config.httpMaxLiveClientsPerTenant());
     Gauge.builder("lookalike.live.clients", duplicates, DuplicateRoutes::liveClients)

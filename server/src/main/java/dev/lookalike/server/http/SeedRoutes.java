@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lookalike.config.VectorConfig;
 import dev.lookalike.embedding.Embedder;
+import dev.lookalike.server.auth.Authenticator;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,15 +24,23 @@ import java.util.Map;
 final class SeedRoutes {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  /**
+   * Items in one {@code /images/embeddings} request. Each is a decode and an embedding (or a
+   * fetch) on the shared bulkheads, so an unbounded batch let one key hold them for as long as it
+   * liked; each item also counts as a request against the key's rate limit.
+   */
+  static final int MAX_BATCH_ITEMS = 16;
 
   private final Api api;
   private final QueryVectors vectors;
   private final Map<String, Embedder> embedders;
+  private final Authenticator authenticator;
 
-  SeedRoutes(Api api, QueryVectors vectors, Map<String, Embedder> embedders) {
+  SeedRoutes(Api api, QueryVectors vectors, Map<String, Embedder> embedders, Authenticator authenticator) {
     this.api = api;
     this.vectors = vectors;
     this.embedders = embedders;
+    this.authenticator = authenticator;
   }
 
   /** {@code POST /computervision/retrieval:vectorizeImage}: JSON {"url"} or the image bytes. */
@@ -67,6 +76,10 @@ final class SeedRoutes {
       }
       JsonNode input = body.path("input");
       if (!input.isArray() || input.isEmpty()) throw new ApiException(400, "InvalidRequest", "input must be a non-empty array");
+      if (input.size() > MAX_BATCH_ITEMS) {
+        throw new ApiException(400, "InvalidRequest", "input has " + input.size() + " items; at most " + MAX_BATCH_ITEMS + " per request");
+      }
+      authenticator.chargeMore(ctx, input.size() - 1);
       ArrayNode data = JSON.createArrayNode();
       for (int i = 0; i < input.size(); i++) {
         float[] embedding = embedItem(vector, input.get(i));

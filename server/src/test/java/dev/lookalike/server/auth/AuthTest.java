@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +122,8 @@ class AuthTest {
   void overTheRateAKeyGets429WithRetryAfterInTheApisShape() throws Exception {
     String limited = "limited-key";
     LookalikeConfig config = LookalikeConfig.of(Map.of(LookalikeConfig.HTTP_PORT, "0",
-        LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(limited) + ":acme," + ApiKeysTest.hash(KEY) + ":acme",
+        LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(limited) + ":acme," + ApiKeysTest.hash(KEY) + ":acme,"
+            + ApiKeysTest.hash("batch-key") + ":acme",
         LookalikeConfig.RATE_LIMIT, "0.2", LookalikeConfig.RATE_BURST, "2"));
     TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
         new ImageDecoder(), url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), new SimpleMeterRegistry());
@@ -139,6 +141,11 @@ class AuthTest {
       assertThat(azure.statusCode()).isEqualTo(429);
       assertThat(JSON.readTree(azure.body()).path("error").path("code").asText()).isEqualTo("429");
       assertThat(send(url, "GET", "/metrics", null, Map.of("x-api-key", KEY)).statusCode()).as("other keys go on").isEqualTo(200);
+      // A batch counts each item: a first request of two items spends the whole burst of two.
+      Map<String, String> batcher = Map.of("api-key", "batch-key");
+      String batch = "{\"input\":[" + IMAGE + "," + IMAGE + "]}";
+      assertThat(send(url, "POST", "/images/embeddings", batch, batcher).statusCode()).isEqualTo(200);
+      assertThat(send(url, "GET", "/metrics", null, batcher).statusCode()).isEqualTo(429);
     } finally {
       slow.close();
     }
@@ -157,6 +164,13 @@ class AuthTest {
     String token = ApiKeys.parse(List.of(), PEER_SECRET).peerToken();
     assertThat(send("GET", lookup, null, Map.of(Authenticator.PEER_HEADER, token)).statusCode())
         .as("past authentication; no streams run here").isNotEqualTo(401);
+  }
+
+  @Test
+  void aBatchOfMoreThanSixteenImagesIsRefusedBeforeAnyIsEmbedded() throws Exception {
+    String batch = "{\"input\":[" + String.join(",", Collections.nCopies(17, IMAGE)) + "]}";
+    HttpResponse<String> refused = send("POST", "/images/embeddings", batch, Map.of("api-key", KEY));
+    assertThat(json(refused, 400).path("error").path("message").asText()).contains("at most 16");
   }
 
   @Test
