@@ -66,7 +66,8 @@ public final class ImageFetcher implements AutoCloseable {
      * Refused URLs, other 4xx, oversized or undecodable content are never retried.
      */
     public FetchedContent fetch(String url) {
-        HttpUrl current = guard.check(url);
+        HttpUrl start = guard.check(url);
+        HttpUrl current = start;
         long deadline = System.nanoTime() + config.totalTimeout().toNanos();
         int redirects = 0;
         int failures = 0;
@@ -80,7 +81,7 @@ public final class ImageFetcher implements AutoCloseable {
                 if (wait == null) {
                     throw failures > 1 ? e.afterAttempts(failures) : e;
                 }
-                LOG.info("fetching {} failed ({}, attempt {}/{}); retrying in {} ms", current.redact(),
+                LOG.info("fetching {} failed ({}, attempt {}/{}); retrying in {} ms", UrlGuard.forMessages(current),
                         e.httpStatus() > 0 ? "HTTP " + e.httpStatus() : e.code(), failures, config.retries() + 1,
                         wait.toMillis());
                 try {
@@ -96,7 +97,7 @@ public final class ImageFetcher implements AutoCloseable {
             }
             if (redirects >= config.maxRedirects()) {
                 throw new ImageLoadException(ImageErrorCode.TOO_MANY_REDIRECTS,
-                        "more than " + config.maxRedirects() + " redirects starting at " + url);
+                        "more than " + config.maxRedirects() + " redirects starting at " + UrlGuard.forMessages(start));
             }
             redirects++;
             current = hop.redirect();
@@ -136,7 +137,7 @@ public final class ImageFetcher implements AutoCloseable {
                 return new Hop(null, redirectTarget(url, response));
             }
             if (!response.isSuccessful()) {
-                throw ImageLoadException.httpError(response.code(), url.toString(),
+                throw ImageLoadException.httpError(response.code(), UrlGuard.forMessages(url),
                         RetryAfter.from(response.headers(), Clock.systemUTC()).orElse(null));
             }
             String contentType = response.header("Content-Type");
@@ -150,7 +151,7 @@ public final class ImageFetcher implements AutoCloseable {
         String location = response.header("Location");
         if (location == null || location.isBlank()) {
             throw new ImageLoadException(ImageErrorCode.HTTP_ERROR,
-                    "HTTP " + response.code() + " without Location from " + from);
+                    "HTTP " + response.code() + " without Location from " + UrlGuard.forMessages(from));
         }
         HttpUrl target = from.resolve(location);
         if (target == null) {
@@ -179,7 +180,7 @@ public final class ImageFetcher implements AutoCloseable {
 
     private ImageLoadException tooLarge(HttpUrl url, String detail) {
         return new ImageLoadException(ImageErrorCode.IMAGE_TOO_LARGE,
-                url + " " + detail + ", limit is " + config.maxBytes());
+                UrlGuard.forMessages(url) + " " + detail + ", limit is " + config.maxBytes());
     }
 
     private static ImageLoadException translate(IOException e, Call call, HttpUrl url) {
@@ -193,11 +194,11 @@ public final class ImageFetcher implements AutoCloseable {
         }
         boolean retriable = !(e instanceof SSLException); // a bad certificate will not fix itself
         return new ImageLoadException(ImageErrorCode.FETCH_FAILED,
-                "fetching " + url + " failed: " + e, retriable, e);
+                "fetching " + UrlGuard.forMessages(url) + " failed: " + e, retriable, e);
     }
 
     private static ImageLoadException timeout(HttpUrl url, IOException cause) {
-        return new ImageLoadException(ImageErrorCode.FETCH_TIMEOUT, "fetching " + url + " timed out", cause);
+        return new ImageLoadException(ImageErrorCode.FETCH_TIMEOUT, "fetching " + UrlGuard.forMessages(url) + " timed out", cause);
     }
 
     private static ForbiddenAddressException findForbidden(Throwable e) {

@@ -88,8 +88,8 @@ public final class UrlGuard {
         }
         for (InetAddress address : addresses) {
             if (!isPublic(address)) {
-                throw new ForbiddenAddressException(
-                        "host " + host + " resolves to non-public address " + address.getHostAddress());
+                // Not the address itself: the message reaches the caller, who would learn the internal network's map.
+                throw new ForbiddenAddressException("host " + host + " resolves to a non-public address");
             }
         }
     }
@@ -118,9 +118,30 @@ public final class UrlGuard {
         return !(thisNetwork || sharedCgnat || ietfProtocol || benchmarking || reservedOrBroadcast);
     }
 
+    /**
+     * Only global unicast (2000::/3) is public, less the ranges inside it that carry or stand for
+     * other addresses: Teredo (2001::/32, an IPv4 address obfuscated inside), benchmarking
+     * (2001:2::/48) and documentation (2001:db8::/32). Everything outside 2000::/3 that is not an
+     * embedded IPv4 form is refused, e.g. unique local fc00::/7, local-use NAT64 64:ff9b:1::/48 and
+     * SIIT ::ffff:0:0:0/96, which a local translator may route into the private network.
+     */
     private static boolean isPublicIpv6(byte[] b) {
-        boolean uniqueLocal = (b[0] & 0xFE) == 0xFC;
-        return !uniqueLocal;
+        boolean globalUnicast = (b[0] & 0xE0) == 0x20;
+        boolean in2001 = b[0] == 0x20 && b[1] == 0x01;
+        boolean teredo = in2001 && b[2] == 0 && b[3] == 0;
+        boolean benchmarking = in2001 && b[2] == 0 && b[3] == 0x02 && b[4] == 0 && b[5] == 0;
+        boolean documentation = in2001 && (b[2] & 0xFF) == 0x0D && (b[3] & 0xFF) == 0xB8;
+        return globalUnicast && !teredo && !benchmarking && !documentation;
+    }
+
+    /**
+     * A URL as error messages and logs show it: without user info, query and fragment, which may
+     * hold credentials (pre-signed URLs: X-Amz-Signature, a SAS sig=); "?..." marks a dropped query.
+     * Messages go to the caller, the log and the dead-letter topic; the letter keeps the event itself.
+     */
+    public static String forMessages(HttpUrl url) {
+        HttpUrl bare = url.newBuilder().username("").password("").query(null).fragment(null).build();
+        return bare + (url.encodedQuery() != null ? "?..." : "");
     }
 
     /** The IPv4 address carried inside an IPv4-mapped, -compatible, NAT64 or 6to4 IPv6 address. */

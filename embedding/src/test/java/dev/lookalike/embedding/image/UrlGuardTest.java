@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Set;
+import okhttp3.HttpUrl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,7 +20,8 @@ class UrlGuardTest {
             "169.254.169.254", "0.0.0.0", "0.1.2.3", "100.64.0.1", "192.0.0.8", "198.18.0.1", "224.0.0.1",
             "240.0.0.1", "255.255.255.255", "::", "::1", "fe80::1", "fc00::1", "fd00:ec2::254", "fec0::1", "ff02::1",
             "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254", "::127.0.0.1", "64:ff9b::a00:1",
-            "2002:7f00:1::"})
+            "2002:7f00:1::", "64:ff9b:1::a00:1", "::ffff:0:7f00:1", "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "2001:db8::1", "2001:2::1", "100::1", "4000::1"})
     void nonPublicAddresses(String address) throws UnknownHostException {
         assertThat(UrlGuard.isPublic(InetAddress.getByName(address))).isFalse();
     }
@@ -59,6 +61,20 @@ class UrlGuardTest {
     void namesThatOnlyStartWithDigitsAreNames() {
         assertThat(new UrlGuard(false, Set.of()).check("http://0x7f.example/a.png").host()).isEqualTo("0x7f.example");
         assertThat(new UrlGuard(false, Set.of()).check("http://1.2.3.example/a.png").host()).isEqualTo("1.2.3.example");
+    }
+
+    @Test
+    void aForbiddenHostsMessageDoesNotSayWhereItPoints() throws UnknownHostException {
+        UrlGuard guard = new UrlGuard(false, Set.of());
+        assertThatThrownBy(() -> guard.vet("db.internal", List.of(InetAddress.getByName("10.20.30.40"))))
+                .hasMessageContaining("db.internal").hasMessageNotContaining("10.20.30.40");
+    }
+
+    @Test
+    void messagesShowUrlsWithoutTheirQueryOrCredentials() {
+        HttpUrl signed = HttpUrl.get("https://bucket.example.com/a/b.png?X-Amz-Signature=secret&sig=s2#frag");
+        assertThat(UrlGuard.forMessages(signed)).isEqualTo("https://bucket.example.com/a/b.png?...");
+        assertThat(UrlGuard.forMessages(HttpUrl.get("https://u:p@example.com/c.png"))).isEqualTo("https://example.com/c.png");
     }
 
     @Test
