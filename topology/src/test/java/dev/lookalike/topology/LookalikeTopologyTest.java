@@ -72,6 +72,20 @@ class LookalikeTopologyTest {
   }
 
   @Test
+  void anotherTenantsCopyOfTheSameBytesIsEmbeddedAgain() {
+    // A cache shared across tenants let one tenant tell, from how fast its upload was embedded,
+    // whether another tenant had uploaded the same bytes.
+    byte[] bytes = png(1);
+    harness.upload(DriverHarness.inline("a", "acme", bytes, 1000));
+    harness.upload(DriverHarness.inline("b", "globex", bytes, 2000));
+    assertThat(harness.embedCalls.get()).isEqualTo(2);
+    assertThat(harness.duplicates()).as("tenants never match each other").isEmpty();
+    harness.upload(DriverHarness.inline("c", "globex", bytes, 3000));
+    assertThat(harness.embedCalls.get()).as("within a tenant the cache still answers").isEqualTo(2);
+    assertThat(harness.duplicates()).singleElement().satisfies(d -> assertThat(d.getDuplicateOf()).isEqualTo("b"));
+  }
+
+  @Test
   void aReencodedCopyIsANearDuplicateAndUnrelatedImagesAreNot() {
     BufferedImage original = TestImages.generate(7);
     harness.upload("original", TestImages.encode(original, "png"), 1000);

@@ -103,7 +103,8 @@ public final class ContentProcessor implements Processor<String, ContentRequest,
   /** Cached vectors of this content, computing (and caching) whichever are missing, and its thumbnail. */
   private ContentCacheEntry vectorsOf(ContentRequest request, ImageUploaded upload) {
     String hash = request.getContentHash();
-    ContentCacheEntry cached = cache.get(hash);
+    String cacheKey = cacheKey(upload.getTenant(), hash);
+    ContentCacheEntry cached = cache.get(cacheKey);
     Map<String, NamedVector> have = cached == null ? Map.of()
         : cached.getVectors().stream().collect(Collectors.toMap(NamedVector::getName, Function.identity(), (a, b) -> a));
     List<Embedder> missing = services.embedders().stream()
@@ -127,7 +128,7 @@ public final class ContentProcessor implements Processor<String, ContentRequest,
       vectors.add(missing.contains(embedder) ? embed(embedder, image) : known);
     }
     ContentCacheEntry entry = new ContentCacheEntry(vectors, image.width(), image.height(), image.format());
-    cache.put(hash, entry);
+    cache.put(cacheKey, entry);
     if (thumbnails.get(hash) == null) {
       try {
         storeThumbnail(hash, image);
@@ -136,6 +137,16 @@ public final class ContentProcessor implements Processor<String, ContentRequest,
       }
     }
     return entry;
+  }
+
+  /**
+   * Cached vectors are per tenant: shared across tenants, how fast an upload was embedded (or
+   * whether it was during a provider outage) told a tenant whether another had uploaded the same
+   * bytes. The hash is 64 hex digits at the end, so the key is unambiguous whatever the tenant.
+   * Thumbnails stay shared by content: they are only served for an image the caller may see.
+   */
+  static String cacheKey(String tenant, String contentHash) {
+    return tenant + "/" + contentHash;
   }
 
   private DecodedImage decode(ContentRequest request, ImageUploaded upload) {
