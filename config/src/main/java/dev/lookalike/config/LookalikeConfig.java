@@ -70,6 +70,7 @@ public final class LookalikeConfig extends AbstractConfig {
   public static final String HTTP_MAX_CONCURRENT_EMBEDS = "http.max.concurrent.embeds";
   public static final String HTTP_MAX_CONCURRENT_FETCHES = "http.max.concurrent.fetches";
   public static final String HTTP_MAX_LIVE_CLIENTS_PER_TENANT = "http.max.live.clients.per.tenant";
+  public static final String HTTP_MAX_SHARE_PER_TENANT = "http.max.share.per.tenant";
   public static final String LOG_LEVEL = "log.level";
   public static final String MATCH_DELETED_RETENTION_MS = "match.deleted.retention.ms";
 
@@ -163,6 +164,10 @@ public final class LookalikeConfig extends AbstractConfig {
           "Query images decoded and embedded at once for HTTP requests (0: the number of cores); others wait briefly, then 503.")
       .define(HTTP_MAX_CONCURRENT_FETCHES, Type.INT, 16, Range.atLeast(1), Importance.LOW,
           "Image URLs fetched at once for HTTP requests; others wait briefly, then 503.")
+      .define(HTTP_MAX_SHARE_PER_TENANT, Type.DOUBLE, 0.5, Range.between(0.01, 1.0), Importance.LOW,
+          "With auth.api.keys set: the largest share of http.max.concurrent.embeds and of http.max.concurrent.fetches one "
+              + "tenant may hold at once (at least one of each); beyond it its requests get 503 at once, so one tenant's slow "
+              + "URLs or batches cannot take every place. 1: no limit per tenant.")
       .define(HTTP_MAX_LIVE_CLIENTS_PER_TENANT, Type.INT, 100, Range.atLeast(1), Importance.LOW,
           "Clients one tenant may have connected to the live near-duplicate stream at once; another gets 429 until one leaves.")
       .define(MATCH_DELETED_RETENTION_MS, Type.LONG, 30L * 24 * 60 * 60 * 1000, KEEP_FOREVER_OR_AT_LEAST_A_MINUTE, Importance.LOW,
@@ -282,6 +287,7 @@ public final class LookalikeConfig extends AbstractConfig {
   }
   public int httpMaxConcurrentFetches() { return getInt(HTTP_MAX_CONCURRENT_FETCHES); }
   public int httpMaxLiveClientsPerTenant() { return getInt(HTTP_MAX_LIVE_CLIENTS_PER_TENANT); }
+  public double httpMaxSharePerTenant() { return getDouble(HTTP_MAX_SHARE_PER_TENANT); }
   public long matchDeletedRetentionMs() { return getLong(MATCH_DELETED_RETENTION_MS); }
   public String logLevel() { return getString(LOG_LEVEL).toUpperCase(java.util.Locale.ROOT); }
   public int imageMaxBytes() { return getInt(IMAGE_MAX_BYTES); }

@@ -72,8 +72,12 @@ public final class HttpApi implements AutoCloseable {
         : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
     ImageRoutes images = new ImageRoutes(api);
-    QueryVectors queryVectors = new QueryVectors(services, fetcher,
-        new Bulkhead("embedding", config.httpMaxConcurrentEmbeds()), new Bulkhead("fetching", config.httpMaxConcurrentFetches()));
+    // Without keys the tenant is whatever the client names, so a share per tenant would bound nothing.
+    double share = keys.enabled() ? config.httpMaxSharePerTenant() : 1.0;
+    int embeds = config.httpMaxConcurrentEmbeds();
+    int fetches = config.httpMaxConcurrentFetches();
+    QueryVectors queryVectors = new QueryVectors(services, fetcher, new Bulkhead("embedding", embeds, Bulkhead.share(embeds, share)),
+        new Bulkhead("fetching", fetches, Bulkhead.share(fetches, share)));
     SearchRoutes search = new SearchRoutes(api, queryVectors);
     SeedRoutes seeds = new SeedRoutes(api, queryVectors, services.embeddersByName(), authenticator);
     InternalRoutes internal = new InternalRoutes(api);

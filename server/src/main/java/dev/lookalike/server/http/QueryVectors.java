@@ -30,32 +30,34 @@ final class QueryVectors {
     this.fetching = fetching;
   }
 
-  float[] ofImage(String vectorName, SearchRequest.NearImage nearImage) {
+  // Every method takes the tenant asking: each tenant holds at most its share of the bulkheads.
+
+  float[] ofImage(String tenant, String vectorName, SearchRequest.NearImage nearImage) {
     boolean hasUrl = nearImage.url() != null;
     boolean hasInline = nearImage.inlineBase64() != null;
     if (hasUrl == hasInline) throw ApiException.badRequest("nearImage needs exactly one of url or base64 (or image)");
-    byte[] bytes = hasUrl ? fetch(nearImage.url()) : base64(nearImage.inlineBase64());
-    return ofBytes(vectorName, bytes);
+    byte[] bytes = hasUrl ? fetch(tenant, nearImage.url()) : base64(nearImage.inlineBase64());
+    return ofBytes(tenant, vectorName, bytes);
   }
 
   /** An image given as an http(s) URL, a data URL or bare base64 (the hosted APIs' "image" fields). */
-  float[] ofImage(String vectorName, String urlOrData) {
+  float[] ofImage(String tenant, String vectorName, String urlOrData) {
     boolean isUrl = urlOrData.startsWith("http://") || urlOrData.startsWith("https://");
-    return ofBytes(vectorName, isUrl ? fetch(urlOrData) : base64(urlOrData));
+    return ofBytes(tenant, vectorName, isUrl ? fetch(tenant, urlOrData) : base64(urlOrData));
   }
 
   /** 422 when the named vector has no text encoder, as Foundry answers for an unsupported modality. */
-  float[] ofText(String vectorName, String text) {
+  float[] ofText(String tenant, String vectorName, String text) {
     Embedder embedder = embedders.get(vectorName);
     if (!embedder.supportsText()) {
       throw new ApiException(422, "TEXT_NOT_SUPPORTED", "vector '" + vectorName + "' has no text encoder");
     }
     if (text == null || text.isBlank()) throw ApiException.badRequest("text must not be empty");
-    return embedding.run(() -> embedder.embedText(text));
+    return embedding.run(tenant, () -> embedder.embedText(text));
   }
 
-  float[] ofBytes(String vectorName, byte[] bytes) {
-    return embedding.run(() -> {
+  float[] ofBytes(String tenant, String vectorName, byte[] bytes) {
+    return embedding.run(tenant, () -> {
       DecodedImage image;
       try {
         image = services.decoder().decode(bytes);
@@ -95,8 +97,8 @@ final class QueryVectors {
     }
   }
 
-  byte[] fetch(String url) {
-    return fetching.run(() -> {
+  byte[] fetch(String tenant, String url) {
+    return fetching.run(tenant, () -> {
       try {
         return fetcher.fetch(url).bytes();
       } catch (ImageLoadException e) {

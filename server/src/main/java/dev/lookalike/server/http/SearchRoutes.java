@@ -46,11 +46,11 @@ final class SearchRoutes {
       query = VectorMath.toArray(entry.getVector());
       filter = filter.excluding(entry.getImageId());
     } else if (request.nearText() != null) {
-      query = vectors.ofText(vector.name(), request.nearText().query());
+      query = vectors.ofText(tenant, vector.name(), request.nearText().query());
     } else if (request.nearVector() != null) {
       query = vectors.ofVector(vector.name(), request.nearVector().vector());
     } else {
-      query = vectors.ofImage(vector.name(), request.nearImage());
+      query = vectors.ofImage(tenant, vector.name(), request.nearImage());
     }
     List<ScoredImage> hits = api.cluster().search(vector.name(), query, filter, limit);
     ctx.json(Map.of("targetVector", vector.name(), "results", SearchResults.of(hits, null),
@@ -66,9 +66,9 @@ final class SearchRoutes {
     VectorConfig vector = api.vector(ctx.queryParam("targetVector"));
     byte[] bytes = ctx.bodyAsBytes();
     if (bytes.length == 0) throw ApiException.badRequest("send the image as the request body");
-    SearchFilter filter = new SearchFilter(Requests.tenant(ctx), ctx.queryParams("tag"), null, null,
-        Requests.floatParam(ctx, "minScore", -1f));
-    float[] query = vectors.ofBytes(vector.name(), bytes);
+    String tenant = Requests.tenant(ctx);
+    SearchFilter filter = new SearchFilter(tenant, ctx.queryParams("tag"), null, null, Requests.floatParam(ctx, "minScore", -1f));
+    float[] query = vectors.ofBytes(tenant, vector.name(), bytes);
     List<ScoredImage> hits = api.cluster().search(vector.name(), query, filter, Requests.limit(ctx));
     ctx.json(Map.of("targetVector", vector.name(), "results", SearchResults.of(hits, null),
         "tookMs", (System.nanoTime() - start) / 1_000_000));

@@ -47,9 +47,10 @@ final class SeedRoutes {
   void vectorizeImage(Context ctx) {
     SeedErrors.azure(ctx, () -> {
       VectorConfig vector = vectorFor(ctx.queryParam("model-version"));
-      byte[] bytes = isJson(ctx) ? vectors.fetch(field(json(ctx), "url")) : ctx.bodyAsBytes();
+      String tenant = Requests.tenant(ctx);
+      byte[] bytes = isJson(ctx) ? vectors.fetch(tenant, field(json(ctx), "url")) : ctx.bodyAsBytes();
       if (bytes.length == 0) throw new ApiException(400, "InvalidRequest", "the request has no image");
-      float[] v = vectors.ofBytes(vector.name(), bytes);
+      float[] v = vectors.ofBytes(tenant, vector.name(), bytes);
       ctx.json(Map.of("modelVersion", modelVersion(ctx, vector), "vector", v));
     });
   }
@@ -58,7 +59,7 @@ final class SeedRoutes {
   void vectorizeText(Context ctx) {
     SeedErrors.azure(ctx, () -> {
       VectorConfig vector = vectorFor(ctx.queryParam("model-version"));
-      float[] v = vectors.ofText(vector.name(), field(json(ctx), "text"));
+      float[] v = vectors.ofText(Requests.tenant(ctx), vector.name(), field(json(ctx), "text"));
       ctx.json(Map.of("modelVersion", modelVersion(ctx, vector), "vector", v));
     });
   }
@@ -82,7 +83,7 @@ final class SeedRoutes {
       authenticator.chargeMore(ctx, input.size() - 1);
       ArrayNode data = JSON.createArrayNode();
       for (int i = 0; i < input.size(); i++) {
-        float[] embedding = embedItem(vector, input.get(i));
+        float[] embedding = embedItem(Requests.tenant(ctx), vector, input.get(i));
         // Checked on the answer: a hosted model learns its dimension from the provider's first reply.
         if (asked != 0 && asked != embedding.length) {
           throw new ApiException(422, "UnsupportedParameter", "dimensions=" + asked + " is not supported; this model returns "
@@ -98,15 +99,15 @@ final class SeedRoutes {
     });
   }
 
-  private float[] embedItem(VectorConfig vector, JsonNode item) {
+  private float[] embedItem(String tenant, VectorConfig vector, JsonNode item) {
     boolean hasImage = item.hasNonNull("image");
     boolean hasText = item.hasNonNull("text");
     if (hasImage && hasText) {
       throw new ApiException(422, "UnsupportedParameter", "image and text in one input item are not supported by '" + vector.name() + "'");
     }
-    if (hasText) return vectors.ofText(vector.name(), item.get("text").asText());
+    if (hasText) return vectors.ofText(tenant, vector.name(), item.get("text").asText());
     if (!hasImage) throw new ApiException(400, "InvalidRequest", "each input item needs an image (a base64 data URL)");
-    return vectors.ofImage(vector.name(), item.get("image").asText());
+    return vectors.ofImage(tenant, vector.name(), item.get("image").asText());
   }
 
   /** {@code POST /api/ai/embeddings}: {"image", "model"?} or {"input", "type"}. */
@@ -114,13 +115,14 @@ final class SeedRoutes {
     SeedErrors.coreViz(ctx, () -> {
       JsonNode body = json(ctx);
       VectorConfig vector = vectorFor(body.path("model").asText(null));
+      String tenant = Requests.tenant(ctx);
       float[] v;
       if (body.hasNonNull("image")) {
-        v = vectors.ofImage(vector.name(), body.get("image").asText());
+        v = vectors.ofImage(tenant, vector.name(), body.get("image").asText());
       } else if (body.hasNonNull("input")) {
         String type = body.path("type").asText("image");
-        v = type.equals("text") ? vectors.ofText(vector.name(), body.get("input").asText())
-            : vectors.ofImage(vector.name(), body.get("input").asText());
+        v = type.equals("text") ? vectors.ofText(tenant, vector.name(), body.get("input").asText())
+            : vectors.ofImage(tenant, vector.name(), body.get("input").asText());
       } else {
         throw new ApiException(400, "Bad Request", "give image (a URL or data URL), or input with type");
       }
