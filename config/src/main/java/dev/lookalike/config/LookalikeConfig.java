@@ -166,8 +166,8 @@ public final class LookalikeConfig extends AbstractConfig {
           "Image URLs fetched at once for HTTP requests; others wait briefly, then 503.")
       .define(HTTP_MAX_SHARE_PER_TENANT, Type.DOUBLE, 0.5, Range.between(0.01, 1.0), Importance.LOW,
           "With auth.api.keys set: the largest share of http.max.concurrent.embeds and of http.max.concurrent.fetches one "
-              + "tenant may hold at once (at least one of each); beyond it its requests get 503 at once, so one tenant's slow "
-              + "URLs or batches cannot take every place. 1: no limit per tenant.")
+              + "tenant may hold at once (at least one of each); beyond it its requests wait briefly for its own, then 503, so one "
+              + "tenant's slow URLs or batches cannot take every place. 1: no limit per tenant.")
       .define(HTTP_MAX_LIVE_CLIENTS_PER_TENANT, Type.INT, 100, Range.atLeast(1), Importance.LOW,
           "Clients one tenant may have connected to the live near-duplicate stream at once; another gets 429 until one leaves.")
       .define(MATCH_DELETED_RETENTION_MS, Type.LONG, 30L * 24 * 60 * 60 * 1000, KEEP_FOREVER_OR_AT_LEAST_A_MINUTE, Importance.LOW,

@@ -4,29 +4,31 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * Bounds how many requests do one expensive thing at once (decode and embed, fetch a URL), so a
- * burst cannot take every core or socket: a request waits briefly for a permit, else 503. Each
- * tenant may hold only its share of the permits: a fetch may hold one for 20 s, so without a
- * share one tenant's slow URLs left every other tenant 503s.
+ * burst cannot take every core or socket: a request waits briefly for a permit, else 503. With a
+ * share per tenant, a tenant's requests also wait for one of its own permits: a fetch may hold
+ * its permit for 20 s, so without a share one tenant's slow URLs left every other tenant 503s.
  */
 final class Bulkhead {
 
   static final long WAIT_MS = 2_000;
 
   private final String what;
+  private final int concurrency;
   private final Semaphore permits;
   private final int perTenant;
-  private final ConcurrentMap<String, AtomicInteger> heldBy = new ConcurrentHashMap<>();
+  // One entry per tenant that ever asked: only used with API keys, whose tenants are configured.
+  private final ConcurrentMap<String, Semaphore> shares = new ConcurrentHashMap<>();
 
-  /** @param perTenant the most permits one tenant may hold at once */
+  /** @param perTenant the most permits one tenant may hold at once; {@code concurrency} or more: no share */
   Bulkhead(String what, int concurrency, int perTenant) {
     this.what = what;
+    this.concurrency = concurrency;
     this.permits = new Semaphore(concurrency, true);
-    this.perTenant = Math.max(1, Math.min(perTenant, concurrency));
+    this.perTenant = Math.max(1, perTenant);
   }
 
   /** A tenant's share of {@code concurrency}: at least one. */
@@ -35,27 +37,19 @@ final class Bulkhead {
   }
 
   <T> T run(String tenant, Supplier<T> work) {
-    if (countIn(tenant) > perTenant) {
-      countOut(tenant);
-      throw new ApiException(503, "BUSY", "this tenant is " + what + " " + perTenant
-          + " at once already, its share (http.max.share.per.tenant); retry shortly", 1);
-    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+    if (perTenant >= concurrency) return runWithPermit(deadline, work);
+    Semaphore own = shares.computeIfAbsent(tenant, t -> new Semaphore(perTenant, true));
+    acquire(own, deadline, "this tenant is " + what + " " + perTenant + " at once, its share (http.max.share.per.tenant)");
     try {
-      return runWithPermit(work);
+      return runWithPermit(deadline, work);
     } finally {
-      countOut(tenant);
+      own.release();
     }
   }
 
-  private <T> T runWithPermit(Supplier<T> work) {
-    boolean acquired;
-    try {
-      acquired = permits.tryAcquire(WAIT_MS, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ApiException(503, "BUSY", "interrupted while waiting to start " + what);
-    }
-    if (!acquired) throw new ApiException(503, "BUSY", "too many requests are " + what + " right now; retry shortly");
+  private <T> T runWithPermit(long deadline, Supplier<T> work) {
+    acquire(permits, deadline, "too many requests are " + what + " right now");
     try {
       return work.get();
     } finally {
@@ -63,16 +57,14 @@ final class Bulkhead {
     }
   }
 
-  private int countIn(String tenant) {
-    return heldBy.compute(tenant, (t, count) -> {
-      AtomicInteger counted = count == null ? new AtomicInteger() : count;
-      counted.incrementAndGet();
-      return counted;
-    }).get();
-  }
-
-  /** A tenant holding nothing leaves the map, so tenant names do not pile up. */
-  private void countOut(String tenant) {
-    heldBy.computeIfPresent(tenant, (t, count) -> count.decrementAndGet() == 0 ? null : count);
+  private void acquire(Semaphore semaphore, long deadline, String busy) {
+    try {
+      if (!semaphore.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        throw new ApiException(503, "BUSY", busy + "; retry shortly", 1);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(503, "BUSY", "interrupted while waiting to start " + what);
+    }
   }
 }

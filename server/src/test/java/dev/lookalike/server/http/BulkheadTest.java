@@ -27,13 +27,13 @@ class BulkheadTest {
   }
 
   @Test
-  void aTenantHoldingItsShareIsRefusedWhileOthersStillGetIn() throws Exception {
+  void aTenantHoldingItsShareWaitsAndIsRefusedWhileOthersStillGetIn() throws Exception {
     Bulkhead bulkhead = new Bulkhead("fetching", 4, Bulkhead.share(4, 0.5));
     try (Holders holders = new Holders(bulkhead)) {
       holders.hold("acme", 2);
       ApiException refused = catchThrowableOfType(ApiException.class, () -> bulkhead.run("acme", () -> "a third"));
       assertThat(refused.status()).isEqualTo(503);
-      assertThat(refused.getMessage()).contains("its share").contains("http.max.share.per.tenant");
+      assertThat(refused.getMessage()).contains("its share (http.max.share.per.tenant)");
       assertThat(bulkhead.run("globex", () -> "another tenant")).isEqualTo("another tenant");
     }
     assertThat(bulkhead.run("acme", () -> "acme again")).as("its places are given back").isEqualTo("acme again");
