@@ -65,6 +65,7 @@ public final class LookalikeConfig extends AbstractConfig {
   public static final String QUERY_TIMEOUT_MS = "query.timeout.ms";
   public static final String AUTH_API_KEYS = "auth.api.keys";
   public static final String AUTH_PEER_SECRET = "auth.peer.secret";
+  public static final String AUTH_METRICS_KEYS = "auth.metrics.keys";
   public static final String RATE_LIMIT = "auth.rate.limit.per.second";
   public static final String RATE_BURST = "auth.rate.limit.burst";
   public static final String HTTP_MAX_CONCURRENT_EMBEDS = "http.max.concurrent.embeds";
@@ -152,6 +153,9 @@ public final class LookalikeConfig extends AbstractConfig {
           "API keys as sha256hex:tenant entries (the SHA-256 of the key, never the key itself: echo -n KEY | sha256sum). "
               + "When set, every endpoint but health needs a key (x-api-key, api-key, Ocp-Apim-Subscription-Key or "
               + "Authorization: Bearer) and the key decides the tenant. Empty: no authentication (a warning is logged).")
+      .define(AUTH_METRICS_KEYS, Type.LIST, "", Importance.MEDIUM,
+          "SHA-256 hashes of the keys that may read /metrics (give one to Prometheus). Set: only they may, since /metrics "
+              + "counts every tenant's traffic, and a tenant's key gets 403 there. Empty: any API key may.")
       .define(AUTH_PEER_SECRET, Type.PASSWORD, "", Importance.HIGH,
           "Secret the instances of one deployment share to call each other's /internal/ API (forwarded queries), with "
               + "auth.api.keys set: give every instance the same value, e.g. from LOOKALIKE_AUTH_PEER_SECRET. Empty: each "
@@ -278,6 +282,7 @@ public final class LookalikeConfig extends AbstractConfig {
   public String advertisedHost() { return getString(ADVERTISED_HOST); }
   public long queryTimeoutMs() { return getLong(QUERY_TIMEOUT_MS); }
   public List<String> apiKeys() { return getList(AUTH_API_KEYS); }
+  public List<String> metricsKeys() { return getList(AUTH_METRICS_KEYS); }
   public String peerSecret() { return getPassword(AUTH_PEER_SECRET).value(); }
   public double rateLimitPerSecond() { return getDouble(RATE_LIMIT); }
   public int rateLimitBurst() { return getInt(RATE_BURST); }

@@ -13,15 +13,23 @@ public final class Authenticator {
   public static final String PEER_HEADER = "x-lookalike-peer";
   private static final String KEY_INDEX_ATTRIBUTE = "lookalike.key-index";
 
+  public static final String METRICS_PATH = "/metrics";
+
   private final ApiKeys keys;
+  private final MetricsKeys metricsKeys;
   private final RateLimiter limiter;
 
-  public Authenticator(ApiKeys keys, RateLimiter limiter) {
+  public Authenticator(ApiKeys keys, MetricsKeys metricsKeys, RateLimiter limiter) {
     this.keys = keys;
+    this.metricsKeys = metricsKeys;
     this.limiter = limiter;
   }
 
   public void check(Context ctx) {
+    if (ctx.path().equals(METRICS_PATH) && metricsKeys.enabled()) {
+      checkMetricsKey(ctx);
+      return;
+    }
     if (!keys.enabled() || isOpen(ctx.path())) return;
     if (ctx.path().startsWith("/internal/")) {
       if (!keys.isPeerToken(ctx.header(PEER_HEADER))) {
@@ -40,6 +48,16 @@ public final class Authenticator {
     }
     ctx.attribute(TENANT_ATTRIBUTE, caller.get().tenant());
     ctx.attribute(KEY_INDEX_ATTRIBUTE, caller.get().keyIndex());
+  }
+
+  /** Only a metrics key reads the metrics; a tenant's key is told so (403), anything else is 401. */
+  private void checkMetricsKey(Context ctx) {
+    String presented = presentedKey(ctx);
+    if (metricsKeys.accepts(presented)) return;
+    if (keys.callerOf(presented).isPresent()) {
+      throw ErrorShapes.reject(ctx, 403, "FORBIDDEN", "/metrics counts every tenant's traffic: it needs a key from auth.metrics.keys");
+    }
+    throw unauthorized(ctx, "/metrics needs a key from auth.metrics.keys");
   }
 
   /** Counts {@code extra} more requests against the caller's rate limit: a batch of n items costs n requests. */

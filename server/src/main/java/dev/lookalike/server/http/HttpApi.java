@@ -4,6 +4,7 @@ import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.embedding.hosted.ProviderException;
 import dev.lookalike.embedding.image.ImageFetcher;
 import dev.lookalike.server.auth.ApiKeys;
+import dev.lookalike.server.auth.MetricsKeys;
 import dev.lookalike.server.auth.Authenticator;
 import dev.lookalike.server.auth.RateLimiter;
 import dev.lookalike.server.auth.Rejection;
@@ -64,7 +65,7 @@ public final class HttpApi implements AutoCloseable {
     else if (config.peerSecret().isEmpty()) {
       log.info("auth.peer.secret is empty: other instances cannot call this one's internal API; give every instance the same one to run several");
     }
-    Authenticator authenticator = new Authenticator(keys,
+    Authenticator authenticator = new Authenticator(keys, MetricsKeys.parse(config.metricsKeys()),
         new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), System::nanoTime));
     Api api = new Api(config);
     // One registry for the topology's meters and ours: the service passes its Prometheus registry in the services.

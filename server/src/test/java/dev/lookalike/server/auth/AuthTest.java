@@ -167,6 +167,28 @@ class AuthTest {
   }
 
   @Test
+  void withMetricsKeysOnlyTheyReadTheMetricsWhichCountEveryTenant() throws Exception {
+    String scraper = "prometheus-key";
+    LookalikeConfig config = LookalikeConfig.of(Map.of(LookalikeConfig.HTTP_PORT, "0",
+        LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(KEY) + ":acme",
+        LookalikeConfig.AUTH_METRICS_KEYS, ApiKeysTest.hash(scraper)));
+    TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
+        new ImageDecoder(), url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), new SimpleMeterRegistry());
+    HttpApi guarded = HttpApi.start(config, services, fetcher);
+    try {
+      String url = "http://127.0.0.1:" + guarded.port();
+      assertThat(send(url, "GET", "/metrics", null, Map.of("Authorization", "Bearer " + scraper)).statusCode()).isEqualTo(200);
+      HttpResponse<String> tenant = send(url, "GET", "/metrics", null, Map.of("x-api-key", KEY));
+      assertThat(json(tenant, 403).path("error").path("message").asText()).contains("auth.metrics.keys");
+      assertThat(send(url, "GET", "/metrics", null, Map.of()).statusCode()).isEqualTo(401);
+      assertThat(send(url, "GET", "/v1/images/x", null, Map.of("x-api-key", scraper)).statusCode())
+          .as("a metrics key is no tenant's key").isEqualTo(401);
+    } finally {
+      guarded.close();
+    }
+  }
+
+  @Test
   void aBatchOfMoreThanSixteenImagesIsRefusedBeforeAnyIsEmbedded() throws Exception {
     String batch = "{\"input\":[" + String.join(",", Collections.nCopies(17, IMAGE)) + "]}";
     HttpResponse<String> refused = send("POST", "/images/embeddings", batch, Map.of("api-key", KEY));

@@ -36,7 +36,7 @@ class OpenApiTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Set<String> HTTP_METHODS = Set.of("get", "post", "put", "delete", "patch");
-  private static final Set<String> ERROR_CODES = Set.of("400", "401", "404", "413", "415", "422", "429", "503");
+  private static final Set<String> ERROR_CODES = Set.of("400", "401", "403", "404", "413", "415", "422", "429", "503");
 
   private static HttpApi api;
   private static ImageFetcher fetcher;
