@@ -12,6 +12,7 @@ import dev.lookalike.embedding.image.DecodeLimits;
 import dev.lookalike.embedding.image.DecodedImage;
 import dev.lookalike.embedding.image.ImageDecoder;
 import dev.lookalike.registry.InMemorySchemaRegistryClient;
+import dev.lookalike.topology.deadletter.ReplayHeader;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,6 +26,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -34,6 +37,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The production topology in a TopologyTestDriver, with the in-memory registry and real embedders. */
@@ -125,6 +129,11 @@ final class DriverHarness implements AutoCloseable {
 
   void delete(String id) {
     uploads.pipeInput(id, null);
+  }
+
+  /** What {@code lookalike replay} sends: the event again, marked with where the original stood (partition 0 here). */
+  void replay(ImageUploaded event, long originalOffset) {
+    uploads.pipeInput(new TestRecord<>(event.getImageId(), event, new RecordHeaders(new Header[] {ReplayHeader.of(0, originalOffset)})));
   }
 
   List<NearDuplicateDetected> duplicates() {

@@ -72,6 +72,26 @@ class LookalikeTopologyTest {
   }
 
   @Test
+  void aReplayedEventWhoseImageHadALaterEventIsDroppedAndOthersAreProcessed() {
+    ImageUploaded firstOfA = DriverHarness.inline("a", "acme", png(1), 1000);
+    ImageUploaded latestOfA = DriverHarness.inline("a", "acme", png(2), 2000);
+    ImageUploaded b = DriverHarness.inline("b", "acme", png(3), 3000);
+    harness.upload(firstOfA); // offset 0
+    harness.upload(latestOfA); // offset 1: uploaded again
+    harness.upload(b); // offset 2
+    harness.delete("b"); // offset 3
+    assertThat(harness.embedded()).hasSize(4);
+
+    harness.replay(firstOfA, 0);
+    harness.replay(b, 2);
+    assertThat(harness.embedded()).as("neither the older upload of a nor the deleted b comes back").isEmpty();
+
+    harness.replay(latestOfA, 1);
+    assertThat(harness.embedded()).as("a replay of the image's latest event goes through")
+        .singleElement().satisfies(kv -> assertThat(kv.key).isEqualTo("a"));
+  }
+
+  @Test
   void anotherTenantsCopyOfTheSameBytesIsEmbeddedAgain() {
     // A cache shared across tenants let one tenant tell, from how fast its upload was embedded,
     // whether another tenant had uploaded the same bytes.

@@ -4,6 +4,7 @@ import dev.lookalike.avro.DeadLetter;
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.registry.RestSchemaRegistryClient;
 import dev.lookalike.serde.ConfluentAvroSerde;
+import dev.lookalike.topology.deadletter.ReplayHeader;
 import dev.lookalike.topology.runtime.TopicProvisioner;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * processed again. Offsets are committed in a consumer group, so each dead letter is replayed
  * once; replays that fail again become new dead letters, which a later run picks up. A dead
  * letter whose image had a later event (uploaded again, or deleted) is not replayed: the old
- * upload would overwrite the newer one, or bring back an image its owner deleted.
+ * upload would overwrite the newer one, or bring back an image its owner deleted. A later event
+ * that arrives after this scan is caught by the service itself, which drops a replay (marked by
+ * {@link ReplayHeader}) of an image with a later event.
  */
 @Command(name = "replay", sortOptions = false, mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
     header = "Replay dead letters: send their original events back to their source topic.",
@@ -180,7 +183,9 @@ final class ReplayCommand implements Callable<Integer> {
       return Tally.REPLAYED;
     }
     byte[] key = letter.getKey() == null ? null : letter.getKey().getBytes(StandardCharsets.UTF_8);
-    producer.send(new ProducerRecord<>(letter.getSourceTopic(), key, bytes(letter.getOriginalValue())));
+    // The header lets the topology drop the replay if a later event of the image arrives before it (see ReplayHeader).
+    producer.send(new ProducerRecord<>(letter.getSourceTopic(), null, key, bytes(letter.getOriginalValue()),
+        List.of(ReplayHeader.of(letter.getSourcePartition(), letter.getSourceOffset()))));
     return Tally.REPLAYED;
   }
 

@@ -7,6 +7,7 @@ import dev.lookalike.devstack.ApicurioRegistry;
 import dev.lookalike.devstack.EmbeddedKafka;
 import dev.lookalike.registry.RestSchemaRegistryClient;
 import dev.lookalike.serde.ConfluentAvroSerde;
+import dev.lookalike.topology.deadletter.ReplayHeader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -61,11 +63,12 @@ class ReplayCommandTest {
     CliRun first = CliRun.withEnv(env, "replay");
     assertThat(first.exitCode()).as(first.err()).isZero();
     assertThat(first.out()).contains("1 replayed, 1 not retriable, 1 without original bytes");
-    assertThat(readAll(source)).containsExactly("a=original-a");
+    assertThat(readAll(source)).as("marked with where the original stood, so the topology can tell if it was superseded")
+        .containsExactly("a=original-a [replay of 0:7]");
 
     CliRun second = CliRun.withEnv(env, "replay", "--all");
     assertThat(second.out()).as("each dead letter is handled once").contains("0 replayed");
-    assertThat(readAll(source)).containsExactly("a=original-a");
+    assertThat(readAll(source)).containsExactly("a=original-a [replay of 0:7]");
   }
 
   /**
@@ -99,7 +102,7 @@ class ReplayCommandTest {
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("1 replayed", "2 superseded");
     assertThat(readAll(source)).containsExactly(
-        "deleted=upload-1", "kept=upload-2", "deleted=null", "again=upload-4", "again=upload-5", "kept=upload-2");
+        "deleted=upload-1", "kept=upload-2", "deleted=null", "again=upload-4", "again=upload-5", "kept=upload-2 [replay of 0:1]");
   }
 
   /** A fresh application's dead-letter and source topics, and the environment that points the CLI at them. */
@@ -152,7 +155,9 @@ class ReplayCommandTest {
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          out.add(new String(r.key(), StandardCharsets.UTF_8) + "=" + (r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8)));
+          Header replayOf = r.headers().lastHeader(ReplayHeader.NAME);
+          out.add(new String(r.key(), StandardCharsets.UTF_8) + "=" + (r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8))
+              + (replayOf == null ? "" : " [replay of " + new String(replayOf.value(), StandardCharsets.UTF_8) + "]"));
         }
       }
     }

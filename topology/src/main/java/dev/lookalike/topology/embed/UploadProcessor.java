@@ -12,10 +12,12 @@ import dev.lookalike.topology.Names;
 import dev.lookalike.topology.TopologyServices;
 import dev.lookalike.topology.deadletter.DeadLetters;
 import dev.lookalike.topology.deadletter.ErrorCodes;
+import dev.lookalike.topology.deadletter.ReplayHeader;
 import dev.lookalike.topology.metrics.LogContext;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -74,6 +76,7 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
       delete(record, source, key);
       return;
     }
+    if (supersededReplay(record, source, key)) return;
     ImageUploaded upload;
     try {
       upload = uploads.deserialize(source.topic(), record.value());
@@ -97,6 +100,22 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
       return;
     }
     load(record, source, upload);
+  }
+
+  /**
+   * A dead letter sent back by {@code lookalike replay} whose image has had a later event in this
+   * partition (the status holds the offset of the last one): processing it would bring back an
+   * image its owner deleted, or replace a newer upload with the older one. Nothing is lost: the
+   * later event stands, and the dead letter stays in its topic.
+   */
+  private boolean supersededReplay(Record<byte[], byte[]> record, RecordMetadata source, String key) {
+    OptionalLong original = ReplayHeader.originalOffset(record.headers(), source.partition());
+    if (original.isEmpty() || key == null) return false;
+    ImageStatus current = status.get(key);
+    if (current == null || current.getToken() <= original.getAsLong()) return false;
+    log.info("replay of {} (offset {}) dropped: its image had a later event (offset {}) since", key, original.getAsLong(),
+        current.getToken());
+    return true;
   }
 
   private boolean heldByAnotherTenant(ImageUploaded upload) {
