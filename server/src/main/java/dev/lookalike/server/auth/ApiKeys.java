@@ -21,10 +21,12 @@ public final class ApiKeys {
 
   private final List<Entry> entries;
   private final byte[] peerToken;
+  private final byte[] peerTokenHash;
 
   private ApiKeys(List<Entry> entries, String peerSecret) {
     this.entries = List.copyOf(entries);
     this.peerToken = derivePeerToken(peerSecret);
+    this.peerTokenHash = sha256(peerToken().getBytes(StandardCharsets.US_ASCII));
   }
 
   /** Keys without a peer secret: this instance makes up its own, so no other instance can call its internal API. */
@@ -89,9 +91,7 @@ public final class ApiKeys {
    * let a run of NUL characters through wherever a client can send them).
    */
   public boolean isPeerToken(String presented) {
-    if (presented == null) return false;
-    return MessageDigest.isEqual(sha256(presented.getBytes(StandardCharsets.UTF_8)),
-        sha256(peerToken().getBytes(StandardCharsets.US_ASCII)));
+    return presented != null && MessageDigest.isEqual(sha256(presented.getBytes(StandardCharsets.UTF_8)), peerTokenHash);
   }
 
   /** A hash of the secret, so the secret itself never travels. */

@@ -26,7 +26,8 @@ public final class Authenticator {
   }
 
   public void check(Context ctx) {
-    if (ctx.path().equals(METRICS_PATH) && metricsKeys.enabled()) {
+    // The router ignores trailing slashes, so "/metrics/" reaches the same handler.
+    if (ctx.path().replaceAll("(?<=.)/+$", "").equals(METRICS_PATH) && metricsKeys.enabled()) {
       checkMetricsKey(ctx);
       return;
     }

@@ -81,9 +81,10 @@ final class SeedRoutes {
         throw new ApiException(400, "InvalidRequest", "input has " + input.size() + " items; at most " + MAX_BATCH_ITEMS + " per request");
       }
       authenticator.chargeMore(ctx, input.size() - 1);
+      String tenant = Requests.tenant(ctx);
       ArrayNode data = JSON.createArrayNode();
       for (int i = 0; i < input.size(); i++) {
-        float[] embedding = embedItem(Requests.tenant(ctx), vector, input.get(i));
+        float[] embedding = embedItem(tenant, vector, input.get(i));
         // Checked on the answer: a hosted model learns its dimension from the provider's first reply.
         if (asked != 0 && asked != embedding.length) {
           throw new ApiException(422, "UnsupportedParameter", "dimensions=" + asked + " is not supported; this model returns "

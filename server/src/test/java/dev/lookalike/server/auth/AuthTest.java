@@ -181,6 +181,9 @@ class AuthTest {
       HttpResponse<String> tenant = send(url, "GET", "/metrics", null, Map.of("x-api-key", KEY));
       assertThat(json(tenant, 403).path("error").path("message").asText()).contains("auth.metrics.keys");
       assertThat(send(url, "GET", "/metrics", null, Map.of()).statusCode()).isEqualTo(401);
+      for (String variant : List.of("/metrics/", "//metrics", "/metrics//", "/Metrics", "/%6detrics")) {
+        assertThat(send(url, "GET", variant, null, Map.of("x-api-key", KEY)).statusCode()).as(variant).isNotEqualTo(200);
+      }
       assertThat(send(url, "GET", "/v1/images/x", null, Map.of("x-api-key", scraper)).statusCode())
           .as("a metrics key is no tenant's key").isEqualTo(401);
     } finally {
