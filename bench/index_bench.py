@@ -122,6 +122,19 @@ class Faiss:
         return t1 - t0, t2 - t1, "write_index / read_index"
 
 
+WARM_UP_VECTORS = 10_000
+
+
+def make_engine(args, dims, n, base):
+    if args.engine == "hnswlib":
+        return Hnswlib(dims, n, args.m, args.ef_construction)
+    if args.engine in ("faiss-hnsw-flat", "faiss-hnsw-sq8"):
+        engine = Faiss(dims, n, args.m, args.ef_construction, args.engine.endswith("sq8"))
+        engine.base_for_training = base
+        return engine
+    raise SystemExit("unknown Python engine " + args.engine)
+
+
 def run(args):
     import numpy as np
     data = os.path.join(args.data_dir, args.dataset)
@@ -137,14 +150,17 @@ def run(args):
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
 
+    # As IndexBench.java: build and drop an index of random unit vectors first, untimed (the Java
+    # engines need it for the JIT; these get it too, so every engine is timed after the same step).
+    rng = np.random.default_rng(7)
+    warm = rng.standard_normal((WARM_UP_VECTORS, dims)).astype(np.float32)
+    warm /= np.linalg.norm(warm, axis=1, keepdims=True)
+    warm_engine = make_engine(args, dims, WARM_UP_VECTORS, warm)
+    warm_engine.add(warm, np.arange(WARM_UP_VECTORS))
+    del warm_engine, warm
+
     rss0 = rss_bytes()
-    if args.engine == "hnswlib":
-        engine = Hnswlib(dims, n, args.m, args.ef_construction)
-    elif args.engine in ("faiss-hnsw-flat", "faiss-hnsw-sq8"):
-        engine = Faiss(dims, n, args.m, args.ef_construction, args.engine.endswith("sq8"))
-        engine.base_for_training = base
-    else:
-        raise SystemExit("unknown Python engine " + args.engine)
+    engine = make_engine(args, dims, n, base)
 
     # Build in 20 chunks only to print progress; each chunk is one single-threaded add call.
     t0, c0 = time.perf_counter(), time.thread_time()  # 1 thread: the work runs in this thread
