@@ -31,6 +31,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Interactive queries over the whole cluster, so any instance answers any query: key lookups go
@@ -39,6 +41,8 @@ import org.apache.kafka.streams.state.HostInfo;
  * top-k. If any partition cannot answer, the query fails as "not ready" (503): never partial.
  */
 public final class ClusterQueries implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ClusterQueries.class);
 
   private static final ObjectMapper JSON = InternalJson.mapper();
 
@@ -144,10 +148,12 @@ public final class ClusterQueries implements AutoCloseable {
       return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       answer.cancel(true);
-      throw new NotReadyException("instance " + host + " did not answer in time");
+      log.info("instance {}:{} did not answer in time", host.host(), host.port());
+      throw new NotReadyException("another instance did not answer in time");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof NotReadyException notReady) throw notReady;
-      throw new NotReadyException("instance " + host + " failed: " + e.getCause().getMessage());
+      log.warn("instance {}:{} failed", host.host(), host.port(), e.getCause());
+      throw new NotReadyException("another instance failed: " + e.getCause().getClass().getSimpleName());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new NotReadyException("interrupted");

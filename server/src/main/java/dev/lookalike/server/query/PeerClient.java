@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls the internal API of other instances: one pooled client (connections are reused), a
- * deadline per call, and a clear "not ready" error naming the peer when it does not answer.
+ * deadline per call, and a clear "not ready" error when a peer does not answer. The error goes to
+ * the client, so it says "another instance"; the log names which (internal host names are not
+ * the client's business).
  */
 public final class PeerClient implements AutoCloseable {
 
@@ -48,7 +50,7 @@ public final class PeerClient implements AutoCloseable {
   public byte[] post(HostInfo peer, String path, byte[] json) {
     Request request = new Request.Builder().url(url(peer, path)).header(PEER_HEADER, peerToken)
         .post(RequestBody.create(json, JSON)).build();
-    return call(peer, request).orElseThrow(() -> new NotReadyException("instance " + peer + " has no route " + path));
+    return call(peer, request).orElseThrow(() -> failed(peer, "has no route " + path));
   }
 
   private Optional<byte[]> call(HostInfo peer, Request request) {
@@ -57,20 +59,25 @@ public final class PeerClient implements AutoCloseable {
       if (response.code() == 401) throw refused(peer);
       byte[] body = response.body() == null ? new byte[0] : response.body().bytes();
       if (!response.isSuccessful()) {
-        throw new NotReadyException("instance " + peer + " answered " + response.code() + ": " + new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        throw failed(peer, "answered " + response.code() + ": " + new String(body, java.nio.charset.StandardCharsets.UTF_8));
       }
       return Optional.of(body);
     } catch (IOException e) {
-      throw new NotReadyException("instance " + peer + " did not answer: " + e.getMessage());
+      throw failed(peer, "did not answer: " + e.getMessage());
     }
+  }
+
+  private static NotReadyException failed(HostInfo peer, String what) {
+    log.info("instance {}:{} {}", peer.host(), peer.port(), what);
+    return new NotReadyException("another instance " + what);
   }
 
   /** A peer with another auth.peer.secret: not a passing state, so the log says it once, and every answer names the setting. */
   private NotReadyException refused(HostInfo peer) {
-    String message = "instance " + peer + " refused this instance's peer token: every instance needs the same auth.peer.secret";
-    if (!warnedOfRefusal) log.warn(message);
+    String message = " refused this instance's peer token: every instance needs the same auth.peer.secret";
+    if (!warnedOfRefusal) log.warn("instance {}:{}{}", peer.host(), peer.port(), message);
     warnedOfRefusal = true;
-    return new NotReadyException(message);
+    return new NotReadyException("another instance" + message);
   }
 
   private static String url(HostInfo peer, String pathAndQuery) {
