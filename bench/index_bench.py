@@ -290,6 +290,9 @@ CAVEATS = """\
   `VectorIndex.upsert`); queries run one at a time in one thread. The Python engines search the 1,000
   queries in one batched call with one thread (no per-call Python overhead); the Java engines call
   the index once per query.
+- **Warm-up, untimed:** before its timed build every engine builds and drops an index of 10,000
+  random unit vectors of the same dimension (the JVM's JIT compiles the build's code; the native
+  engines get the same step), and before the timed queries it answers a third of the queries.
 - **Same graph parameters:** M (Lucene `maxConn`) and efConstruction (Lucene `beamWidth`) as in the
   table heading; all four keep 2*M links on the bottom layer. `ef` is the search candidate list:
   hnswlib `set_ef`, FAISS `efSearch`, Lucene the query's k (a query asks for max(10, ef) hits and
