@@ -169,8 +169,8 @@ public final class LookalikeConfig extends AbstractConfig {
       .define(HTTP_MAX_CONCURRENT_FETCHES, Type.INT, 16, Range.atLeast(1), Importance.LOW,
           "Image URLs fetched at once for HTTP requests; others wait briefly, then 503.")
       .define(HTTP_MAX_SHARE_PER_TENANT, Type.DOUBLE, 0.5, Range.between(0.01, 1.0), Importance.LOW,
-          "With auth.api.keys set: the largest share of http.max.concurrent.embeds and of http.max.concurrent.fetches one "
-              + "tenant may hold at once (at least one of each); beyond it its requests wait briefly for its own, then 503, so one "
+          "With auth.api.keys naming more than one tenant: the largest share of http.max.concurrent.embeds and of "
+              + "http.max.concurrent.fetches one tenant may hold at once (at least one of each); beyond it its requests wait briefly for its own, then 503, so one "
               + "tenant's slow URLs or batches cannot take every place. 1: no limit per tenant.")
       .define(HTTP_MAX_LIVE_CLIENTS_PER_TENANT, Type.INT, 100, Range.atLeast(1), Importance.LOW,
           "Clients one tenant may have connected to the live near-duplicate stream at once; another gets 429 until one leaves.")

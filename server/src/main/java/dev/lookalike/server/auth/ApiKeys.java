@@ -56,6 +56,11 @@ public final class ApiKeys {
     return !entries.isEmpty();
   }
 
+  /** How many tenants the keys name (several keys may share one). */
+  public long tenants() {
+    return entries.stream().map(Entry::tenant).distinct().count();
+  }
+
   /** Who presented a key: its tenant, and which configured key it was (rate limits are per key). */
   public record Caller(String tenant, int keyIndex) {}
 

@@ -73,8 +73,8 @@ public final class HttpApi implements AutoCloseable {
         : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
     ImageRoutes images = new ImageRoutes(api);
-    // Without keys the tenant is whatever the client names, so a share per tenant would bound nothing.
-    double share = keys.enabled() ? config.httpMaxSharePerTenant() : 1.0;
+    // Without keys the tenant is whatever the client names, so a share would bound nothing; with one tenant it protects no one.
+    double share = keys.tenants() > 1 ? config.httpMaxSharePerTenant() : 1.0;
     int embeds = config.httpMaxConcurrentEmbeds();
     int fetches = config.httpMaxConcurrentFetches();
     QueryVectors queryVectors = new QueryVectors(services, fetcher, new Bulkhead("embedding", embeds, Bulkhead.share(embeds, share)),

@@ -25,6 +25,8 @@ public class ApiKeysTest {
     assertThat(keys.tenantOf(hash("alpha-key"))).as("the hash itself is not a key").isEmpty();
     assertThat(keys.tenantOf(null)).isEmpty();
     assertThat(ApiKeys.parse(List.of()).enabled()).isFalse();
+    assertThat(keys.tenants()).isEqualTo(2);
+    assertThat(ApiKeys.parse(List.of(hash("a") + ":acme", hash("b") + ":acme")).tenants()).as("two keys, one tenant").isEqualTo(1);
   }
 
   @Test
