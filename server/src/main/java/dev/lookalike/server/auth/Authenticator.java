@@ -26,8 +26,7 @@ public final class Authenticator {
   }
 
   public void check(Context ctx) {
-    // The router ignores trailing slashes, so "/metrics/" reaches the same handler.
-    if (ctx.path().replaceAll("(?<=.)/+$", "").equals(METRICS_PATH) && metricsKeys.enabled()) {
+    if (metricsKeys.enabled() && isMetricsPath(ctx.path())) {
       checkMetricsKey(ctx);
       return;
     }
@@ -49,6 +48,13 @@ public final class Authenticator {
     }
     ctx.attribute(TENANT_ATTRIBUTE, caller.get().tenant());
     ctx.attribute(KEY_INDEX_ATTRIBUTE, caller.get().keyIndex());
+  }
+
+  /** The router ignores trailing slashes, so "/metrics/" reaches the same handler. */
+  private static boolean isMetricsPath(String path) {
+    int end = path.length();
+    while (end > 1 && path.charAt(end - 1) == '/') end--;
+    return path.regionMatches(0, METRICS_PATH, 0, METRICS_PATH.length()) && end == METRICS_PATH.length();
   }
 
   /** Only a metrics key reads the metrics; a tenant's key is told so (403), anything else is 401. */

@@ -33,7 +33,7 @@ final class HeapFloatVectors implements FloatVectors {
     int whole = (1 << shift) * dims;
     if (chunks.isEmpty()) chunks.add(new float[0]);
     if (chunks.get(0).length < whole) { // the first chunk grows to its full size as the graph's does (Chunking)
-      int room = Chunking.firstChunkRoom(chunk == 0 ? slot + 1 : 1 << shift, shift) * dims;
+      int room = Chunking.firstChunkRoom(slot + 1, shift) * dims; // a whole chunk once the slot is past it
       if (chunks.get(0).length < room) chunks.set(0, Arrays.copyOf(chunks.get(0), room));
     }
     while (chunks.size() <= chunk) chunks.add(new float[whole]);

@@ -44,7 +44,7 @@ final class MappedFloatVectors implements FloatVectors {
   public void set(int slot, float[] vector) {
     int chunk = slot >>> CHUNK_SHIFT;
     if (chunks.isEmpty() || vectorsIn(chunks.get(0)) < CHUNK) {
-      int room = Chunking.firstChunkRoom(chunk == 0 ? slot + 1 : CHUNK, CHUNK_SHIFT);
+      int room = Chunking.firstChunkRoom(slot + 1, CHUNK_SHIFT); // a whole chunk once the slot is past it
       if (chunks.isEmpty()) chunks.add(newChunk(room));
       else if (vectorsIn(chunks.get(0)) < room) chunks.set(0, grown(chunks.get(0), room));
     }
