@@ -66,9 +66,18 @@ public final class ImageFetcher implements AutoCloseable {
      * Refused URLs, other 4xx, oversized or undecodable content are never retried.
      */
     public FetchedContent fetch(String url) {
+        return fetch(url, System.nanoTime() + config.totalTimeout().toNanos());
+    }
+
+    /**
+     * As {@link #fetch(String)}, but done by {@code deadlineNanos} ({@link System#nanoTime()}) if that
+     * comes before the total timeout: several fetches for one request share its deadline.
+     */
+    public FetchedContent fetch(String url, long deadlineNanos) {
         HttpUrl start = guard.check(url);
         HttpUrl current = start;
-        long deadline = System.nanoTime() + config.totalTimeout().toNanos();
+        long own = System.nanoTime() + config.totalTimeout().toNanos();
+        long deadline = deadlineNanos - own < 0 ? deadlineNanos : own;
         int redirects = 0;
         int failures = 0;
         while (true) {

@@ -38,6 +38,11 @@ public final class ApiException extends RuntimeException {
     return new ApiException(status, e.code().name(), message);
   }
 
+  /** The same refusal, its message prefixed with where it happened (e.g. the item of a batch). */
+  public ApiException at(String where) {
+    return new ApiException(status, code, where + ": " + getMessage(), retryAfterSeconds);
+  }
+
   /** Seconds for Retry-After; 0 when the answer names none. */
   public long retryAfterSeconds() {
     return retryAfterSeconds;

@@ -7,6 +7,7 @@ import dev.lookalike.embedding.image.ImageFetcher;
 import dev.lookalike.embedding.image.ImageLoadException;
 import dev.lookalike.topology.TopologyServices;
 import dev.lookalike.topology.metrics.TopologyMetrics;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +43,22 @@ final class QueryVectors {
 
   /** An image given as an http(s) URL, a data URL or bare base64 (the hosted APIs' "image" fields). */
   float[] ofImage(String tenant, String vectorName, String urlOrData) {
+    return ofImage(tenant, vectorName, urlOrData, fetchDeadline());
+  }
+
+  /** As above, a URL fetched by {@code deadlineNanos} ({@link System#nanoTime()}) at the latest. */
+  float[] ofImage(String tenant, String vectorName, String urlOrData, long deadlineNanos) {
     boolean isUrl = urlOrData.startsWith("http://") || urlOrData.startsWith("https://");
-    return ofBytes(tenant, vectorName, isUrl ? fetch(tenant, urlOrData) : base64(urlOrData));
+    return ofBytes(tenant, vectorName, isUrl ? fetch(tenant, urlOrData, deadlineNanos) : base64(urlOrData));
+  }
+
+  /** When a request's fetches, started now, must all be done: the fetch deadline of one image. */
+  long fetchDeadline() {
+    return System.nanoTime() + fetchTimeout().toNanos();
+  }
+
+  Duration fetchTimeout() {
+    return fetcher.config().totalTimeout();
   }
 
   /** 422 when the named vector has no text encoder, as Foundry answers for an unsupported modality. */
@@ -98,9 +113,13 @@ final class QueryVectors {
   }
 
   byte[] fetch(String tenant, String url) {
+    return fetch(tenant, url, fetchDeadline());
+  }
+
+  private byte[] fetch(String tenant, String url, long deadlineNanos) {
     return fetching.run(tenant, () -> {
       try {
-        return fetcher.fetch(url).bytes();
+        return fetcher.fetch(url, deadlineNanos).bytes();
       } catch (ImageLoadException e) {
         throw toApi(e);
       }

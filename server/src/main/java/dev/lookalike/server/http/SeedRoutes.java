@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lookalike.config.VectorConfig;
 import dev.lookalike.embedding.Embedder;
+import dev.lookalike.embedding.hosted.ProviderException;
 import dev.lookalike.server.auth.Authenticator;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -83,8 +84,9 @@ final class SeedRoutes {
       authenticator.chargeMore(ctx, input.size() - 1);
       String tenant = Requests.tenant(ctx);
       ArrayNode data = JSON.createArrayNode();
+      long deadline = vectors.fetchDeadline();
       for (int i = 0; i < input.size(); i++) {
-        float[] embedding = embedItem(tenant, vector, input.get(i));
+        float[] embedding = embedItem(tenant, vector, input.get(i), i, deadline);
         // Checked on the answer: a hosted model learns its dimension from the provider's first reply.
         if (asked != 0 && asked != embedding.length) {
           throw new ApiException(422, "UnsupportedParameter", "dimensions=" + asked + " is not supported; this model returns "
@@ -100,7 +102,26 @@ final class SeedRoutes {
     });
   }
 
-  private float[] embedItem(String tenant, VectorConfig vector, JsonNode item) {
+  /**
+   * One item of a batch. The items share one deadline, that of one image fetch: each fetch gets
+   * what is left of it, and no item starts after it, so a batch of slow URLs holds its places
+   * for one fetch timeout, not one per item. Errors name the item.
+   */
+  private float[] embedItem(String tenant, VectorConfig vector, JsonNode item, int index, long deadline) {
+    if (index > 0 && System.nanoTime() - deadline >= 0) {
+      throw new ApiException(422, "BATCH_TIMEOUT", "input[" + index + "]: the items before it used up the batch's time ("
+          + vectors.fetchTimeout().toMillis() + " ms, fetch.total.timeout.ms); send fewer or faster items per request");
+    }
+    try {
+      return embedItem(tenant, vector, item, deadline);
+    } catch (ApiException e) {
+      throw e.at("input[" + index + "]");
+    } catch (ProviderException e) {
+      throw ApiException.of(e).at("input[" + index + "]");
+    }
+  }
+
+  private float[] embedItem(String tenant, VectorConfig vector, JsonNode item, long deadline) {
     boolean hasImage = item.hasNonNull("image");
     boolean hasText = item.hasNonNull("text");
     if (hasImage && hasText) {
@@ -108,7 +129,7 @@ final class SeedRoutes {
     }
     if (hasText) return vectors.ofText(tenant, vector.name(), item.get("text").asText());
     if (!hasImage) throw new ApiException(400, "InvalidRequest", "each input item needs an image (a base64 data URL)");
-    return vectors.ofImage(tenant, vector.name(), item.get("image").asText());
+    return vectors.ofImage(tenant, vector.name(), item.get("image").asText(), deadline);
   }
 
   /** {@code POST /api/ai/embeddings}: {"image", "model"?} or {"input", "type"}. */

@@ -30,9 +30,11 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okio.Buffer;
@@ -127,6 +129,33 @@ class SeedEndpointsTest {
     assertSeedError(post("/images/embeddings", "application/json", "{\"input\":[{\"text\":\"a cat\"}]}"), 422, "TEXT_NOT_SUPPORTED");
     assertSeedError(post("/images/embeddings", "application/json", "{\"input\":[]}"), 400, "InvalidRequest");
     assertSeedError(post("/images/embeddings", "application/json", "{\"input\":[{\"image\":\"data:image/png;base64,@@@\"}]}"), 400, "INVALID_BASE64");
+  }
+
+  @Test
+  void theItemsOfABatchShareOneFetchDeadline() throws Exception {
+    // Each image takes 1.5 s, within the 2.5-s fetch deadline; two in a row do not fit in it.
+    FetcherConfig quick = FetcherConfig.defaults().withAllowPrivateNetworks(true)
+        .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMillis(2_500));
+    try (ImageFetcher slowFetcher = new ImageFetcher(quick); MockWebServer images = new MockWebServer()) {
+      for (int i = 0; i < 3; i++) {
+        images.enqueue(new MockResponse().setBody(new Buffer().write(PNG)).setHeader("content-type", "image/png")
+            .setHeadersDelay(1_500, TimeUnit.MILLISECONDS));
+      }
+      TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
+          new ImageDecoder(), url -> slowFetcher.fetch(url).bytes(), Clock.systemUTC(), new SimpleMeterRegistry());
+      HttpApi slowApi = HttpApi.start(LookalikeConfig.of(Map.of(LookalikeConfig.HTTP_PORT, "0")), services, slowFetcher);
+      try {
+        String items = "{\"image\":\"" + images.url("/a.png") + "\"},{\"image\":\"" + images.url("/b.png") + "\"}";
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + slowApi.port() + "/images/embeddings"))
+            .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"input\":[" + items + "]}")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertSeedError(response, 422, "FETCH_TIMEOUT");
+        assertThat(JSON.readTree(response.body()).path("error").path("message").asText()).startsWith("input[1]: fetching http://")
+            .endsWith("/b.png timed out");
+      } finally {
+        slowApi.close();
+      }
+    }
   }
 
   @Test
