@@ -10,6 +10,8 @@ import dev.lookalike.avro.NearDuplicateDetected;
 import dev.lookalike.avro.Recommendations;
 import dev.lookalike.avro.RecommendedItem;
 import dev.lookalike.avro.internal.DeletedImage;
+import dev.lookalike.avro.internal.ImageState;
+import dev.lookalike.avro.internal.ImageStatus;
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.embedding.perceptual.PerceptualEmbedder;
 import dev.lookalike.embedding.image.FetcherConfig;
@@ -292,6 +294,11 @@ class LookalikeTopologyTest {
       assertThat(l.getSourceTopic()).isEqualTo("images.uploaded");
     });
     assertThat(harness.embedded()).extracting(kv -> kv.key).containsExactly("fine");
+    // An upload that could not be fetched or decoded says why to its owner, as its status.
+    KeyValueStore<String, ImageStatus> status = harness.driver.getKeyValueStore(Names.IMAGE_STATUS_STORE);
+    assertThat(List.of("unreachable", "truncated")).map(status::get)
+        .extracting(ImageStatus::getTenant, ImageStatus::getState, ImageStatus::getErrorCode)
+        .containsExactly(Tuple.tuple("acme", ImageState.FAILED, "FORBIDDEN_URL"), Tuple.tuple("acme", ImageState.FAILED, "UNDECODABLE_IMAGE"));
   }
 
   private static Recommendations latest(List<KeyValue<String, Recommendations>> records, String id) {

@@ -136,12 +136,11 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
         bytes = fetched;
       }
     } catch (ImageLoadException e) {
-      deadLetter(record, source, imageId, e.code().name(), e.getMessage(), e.retriable());
+      failed(record, source, upload, e.code().name(), e.getMessage(), e.retriable());
       return;
     }
     if (bytes.length > maxImageBytes) {
-      deadLetter(record, source, imageId, ErrorCodes.IMAGE_TOO_LARGE,
-          "image has " + bytes.length + " bytes, the limit is " + maxImageBytes, false);
+      failed(record, source, upload, ErrorCodes.IMAGE_TOO_LARGE, "image has " + bytes.length + " bytes, the limit is " + maxImageBytes, false);
       return;
     }
     String hash = ImageLoader.sha256Hex(bytes);
@@ -157,6 +156,17 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
         .setSourceOffset(source.offset())
         .build();
     context.forward(record.withKey(hash).<SpecificRecord>withValue(request), Names.CONTENT_REQUESTS_SINK);
+  }
+
+  /**
+   * A valid upload whose image could not be loaded: marked FAILED with the reason, as a failed
+   * decode or embedding is, so its owner sees why on {@code GET /v1/images/{id}}, then a dead letter.
+   */
+  private void failed(Record<byte[], byte[]> record, RecordMetadata source, ImageUploaded upload, String code, String message,
+                      boolean retriable) {
+    status.put(upload.getImageId(), new ImageStatus(upload.getImageId(), upload.getTenant(), source.offset(), ImageState.FAILED, code,
+        message, services.clock().millis()));
+    deadLetter(record, source, upload.getImageId(), code, message, retriable);
   }
 
   private void delete(Record<byte[], byte[]> record, RecordMetadata source, String key) {
