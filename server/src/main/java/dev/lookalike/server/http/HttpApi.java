@@ -90,6 +90,7 @@ public final class HttpApi implements AutoCloseable {
       cfg.jetty.port = config.httpPort();
       // Base64 images are about 4/3 of their size, plus the JSON around them.
       cfg.http.maxRequestSize = config.imageMaxBytes() * 4L / 3 + 64 * 1024;
+      cfg.http.prefer405over404 = true; // GET /v1/search: "use POST", not "no such endpoint"
       cfg.startup.showJavalinBanner = false;
       cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
       cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEAD_BYTES));
@@ -145,10 +146,13 @@ public final class HttpApi implements AutoCloseable {
       });
       // Javalin's own refusals (a body over maxRequestSize...) in our shape; an error(413) mapper would also overwrite our
       // precise 413s (IMAGE_TOO_LARGE, TOO_MANY_PIXELS).
-      cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
-          e.getStatus() == 413 ? "PAYLOAD_TOO_LARGE" : HttpStatus.forStatus(e.getStatus()).name(),
-          e.getStatus() == 413 ? "request body over " + cfg.http.maxRequestSize + " bytes" : e.getMessage()));
-      cfg.routes.error(405, ctx -> error(ctx, 405, "METHOD_NOT_ALLOWED", ctx.method() + " is not allowed on " + ctx.path()));
+      cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
+        if (e.getStatus() == 405) allow(ctx, e.getDetails());
+        error(ctx, e.getStatus(), e.getStatus() == 413 ? "PAYLOAD_TOO_LARGE" : HttpStatus.forStatus(e.getStatus()).name(),
+            e.getStatus() == 413 ? "request body over " + cfg.http.maxRequestSize + " bytes" : e.getMessage());
+      });
+      cfg.routes.error(405, ctx -> error(ctx, 405, "METHOD_NOT_ALLOWED", ctx.method() + " is not allowed on " + ctx.path()
+          + (ctx.res().getHeader("Allow") == null ? "" : "; use " + ctx.res().getHeader("Allow"))));
     });
     app.start();
     return new HttpApi(app, api, metrics, duplicates);
@@ -177,6 +181,12 @@ public final class HttpApi implements AutoCloseable {
   static void retryAfter(Context ctx, ApiException e) {
     if (e.retryAfterSeconds() > 0) ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
     else if (e.status() == 503 || e.status() == 429) ctx.header("Retry-After", "1");
+  }
+
+  /** A 405 names the methods the path takes (RFC 9110 asks for the Allow header). */
+  private static void allow(Context ctx, Map<String, String> details) {
+    String methods = details.get("availableMethods");
+    if (methods != null && !methods.isBlank()) ctx.header("Allow", methods.replaceAll("[\\[\\]\\s]", "").replace(",", ", "));
   }
 
   static void error(Context ctx, int status, String code, String message) {

@@ -189,6 +189,17 @@ class SeedEndpointsTest {
     assertThat(JSON.readTree(internal.body()).path("error").path("code").asText()).isEqualTo("BAD_REQUEST");
   }
 
+  @Test
+  void aKnownPathAskedWithTheWrongMethodIs405InOurShape() throws Exception {
+    HttpResponse<String> get = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/search")).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(get.statusCode()).as(get.body()).isEqualTo(405);
+    assertThat(JSON.readTree(get.body()).path("error").path("code").asText()).isEqualTo("METHOD_NOT_ALLOWED");
+    assertThat(get.headers().firstValue("allow")).as(get.headers().map().toString()).contains("POST");
+    assertThat(JSON.readTree(get.body()).path("error").path("message").asText()).isEqualTo("GET is not allowed on /v1/search; use POST");
+    HttpResponse<String> unknown = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/nowhere")).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(unknown.statusCode()).isEqualTo(404);
+  }
+
   private static void assertSeedError(HttpResponse<String> response, int status, String code) throws Exception {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     assertThat(JSON.readTree(response.body()).path("error").path("code").asText()).isEqualTo(code);
