@@ -137,9 +137,9 @@ final class ReplayCommand implements Callable<Integer> {
         consumer.commitSync(done);
       });
       Tally t = tally;
-      spec.commandLine().getOut().printf("%d replayed, %d not retriable, %d without original bytes, %d filtered out, "
-          + "%d superseded by a later event of their image%s%n",
-          t.replayed, t.notRetriable, t.noOriginal, t.filtered, t.superseded, dryRun ? " (dry run)" : "");
+      spec.commandLine().getOut().printf("%d %s, %d not retriable, %d without original bytes, %d filtered out, "
+          + "%d superseded by a later event of their image%s%n", t.replayed, dryRun ? "would be replayed" : "replayed",
+          t.notRetriable, t.noOriginal, t.filtered, t.superseded, dryRun ? " (dry run: nothing sent)" : "");
       return ExitCode.OK;
     }
   }

@@ -57,7 +57,7 @@ class ReplayCommandTest {
 
     CliRun dry = CliRun.withEnv(env, "replay", "--dry-run");
     assertThat(dry.exitCode()).as(dry.err()).isZero();
-    assertThat(dry.out()).contains("would replay a", "1 replayed, 1 not retriable, 1 without original bytes, 0 filtered out, 0 superseded")
+    assertThat(dry.out()).contains("would replay a", "1 would be replayed, 1 not retriable, 1 without original bytes, 0 filtered out, 0 superseded")
         .doesNotContain("would replay b");
 
     CliRun first = CliRun.withEnv(env, "replay");
