@@ -96,7 +96,7 @@ class ReplayCommandTest {
     CliRun dry = CliRun.withEnv(env, "replay", "--dry-run");
     assertThat(dry.exitCode()).as(dry.err()).isZero();
     assertThat(dry.out()).contains("would skip deleted", "would skip again", "would replay kept",
-        "1 replayed, 0 not retriable, 0 without original bytes, 0 filtered out, 2 superseded by a later event of their image");
+        "1 would be replayed, 0 not retriable, 0 without original bytes, 0 filtered out, 2 superseded by a later event of their image");
 
     CliRun run = CliRun.withEnv(env, "replay");
     assertThat(run.exitCode()).as(run.err()).isZero();
