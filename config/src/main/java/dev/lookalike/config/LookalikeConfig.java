@@ -34,6 +34,7 @@ public final class LookalikeConfig extends AbstractConfig {
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
   public static final String SCHEMA_REGISTRY_AUTO_REGISTER = "schema.registry.auto.register";
+  public static final String SCHEMA_REGISTRY_USER_INFO = "schema.registry.basic.auth.user.info";
   public static final String TOPIC_UPLOADED = "topic.uploaded";
   public static final String TOPIC_EMBEDDED = "topic.embedded";
   public static final String TOPIC_NEAR_DUPLICATES = "topic.near-duplicates";
@@ -100,6 +101,9 @@ public final class LookalikeConfig extends AbstractConfig {
       .define(SCHEMA_REGISTRY_URL, Type.STRING, DEFAULT_SCHEMA_REGISTRY_URL, Importance.HIGH,
           "Base URL of a Confluent-compatible schema registry. The default is the one lookalike dev runs (Apicurio: "
               + "http://host:port/apis/ccompat/v7); a Confluent Schema Registry is http://host:8081.")
+      .define(SCHEMA_REGISTRY_USER_INFO, Type.PASSWORD, "", LookalikeConfig::userInfo, Importance.MEDIUM,
+          "HTTP basic auth for the schema registry, as user:password (Confluent's basic.auth.user.info; on Confluent "
+              + "Cloud the API key and secret), e.g. from LOOKALIKE_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO. Empty: none.")
       .define(SCHEMA_REGISTRY_AUTO_REGISTER, Type.BOOLEAN, true, Importance.MEDIUM,
           "Register the output schemas under <topic>-value on first use; when false they must already be registered.")
       .define(TOPIC_UPLOADED, Type.STRING, "images.uploaded", Importance.MEDIUM, "Input topic of ImageUploaded events (key: image id).")
@@ -262,6 +266,15 @@ public final class LookalikeConfig extends AbstractConfig {
   public String applicationId() { return getString(APPLICATION_ID); }
   public String bootstrapServers() { return getString(BOOTSTRAP_SERVERS); }
   public String schemaRegistryUrl() { return getString(SCHEMA_REGISTRY_URL); }
+  private static void userInfo(String name, Object value) {
+    String text = value == null ? "" : ((org.apache.kafka.common.config.types.Password) value).value();
+    if (!text.isEmpty() && text.indexOf(':') < 0) {
+      throw new ConfigException(name, "[hidden]", "must be user:password");
+    }
+  }
+
+  /** user:password for the registry's basic auth, or empty. */
+  public String schemaRegistryUserInfo() { return getPassword(SCHEMA_REGISTRY_USER_INFO).value(); }
   public boolean autoRegisterSchemas() { return getBoolean(SCHEMA_REGISTRY_AUTO_REGISTER); }
 
   public TopicNames topicNames() {

@@ -59,7 +59,7 @@ public final class LookalikeService implements AutoCloseable {
   /** Creates topics, starts Kafka Streams and the HTTP server; returns once HTTP is listening. */
   public static LookalikeService start(LookalikeConfig config) {
     applyLogLevel(config.logLevel());
-    RestSchemaRegistryClient registry = new RestSchemaRegistryClient(config.schemaRegistryUrl());
+    RestSchemaRegistryClient registry = SchemaRegistries.create(config);
     Topics topics = Topics.create(config, registry);
     List<Embedder> embedders = Embedders.create(config);
     ImageDecoder decoder = new ImageDecoder(new DecodeLimits(config.imageMaxBytes(), config.imageMaxPixels()));

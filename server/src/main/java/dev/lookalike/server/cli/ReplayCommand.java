@@ -3,6 +3,7 @@ package dev.lookalike.server.cli;
 import dev.lookalike.avro.DeadLetter;
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.registry.RestSchemaRegistryClient;
+import dev.lookalike.server.SchemaRegistries;
 import dev.lookalike.serde.ConfluentAvroSerde;
 import dev.lookalike.topology.deadletter.ReplayHeader;
 import dev.lookalike.topology.runtime.TopicProvisioner;
@@ -111,7 +112,7 @@ final class ReplayCommand implements Callable<Integer> {
   public Integer call() {
     LookalikeConfig config = client.load(root.env());
     String topic = config.topicNames().deadLetter();
-    try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(config.schemaRegistryUrl());
+    try (RestSchemaRegistryClient registry = SchemaRegistries.create(config);
          KafkaConsumer<String, DeadLetter> consumer = new KafkaConsumer<>(consumerProps(config), new StringDeserializer(),
              new ConfluentAvroSerde<>(registry, DeadLetter.class, false, false).deserializer());
          KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(config), new ByteArraySerializer(),

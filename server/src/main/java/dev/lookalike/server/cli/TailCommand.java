@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.config.TopicNames;
 import dev.lookalike.registry.RestSchemaRegistryClient;
+import dev.lookalike.server.SchemaRegistries;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -89,7 +90,7 @@ final class TailCommand implements Callable<Integer> {
     if (max != null && max < 1) throw new ParameterException(spec.commandLine(), "--max must be at least 1");
     LookalikeConfig config = client.load(root.env());
     String name = topicName(topic, config.topicNames());
-    try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(config.schemaRegistryUrl());
+    try (RestSchemaRegistryClient registry = SchemaRegistries.create(config);
          KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties(config),
              new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       seek(consumer, name, config.bootstrapServers());

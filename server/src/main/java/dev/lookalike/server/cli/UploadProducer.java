@@ -3,6 +3,7 @@ package dev.lookalike.server.cli;
 import dev.lookalike.avro.ImageUploaded;
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.registry.RestSchemaRegistryClient;
+import dev.lookalike.server.SchemaRegistries;
 import dev.lookalike.topology.Topic;
 import dev.lookalike.topology.Topics;
 import dev.lookalike.topology.runtime.TopicProvisioner;
@@ -53,7 +54,7 @@ public final class UploadProducer implements AutoCloseable {
 
   /** @param onCompletion runs after each acknowledged or failed send (e.g. to step a progress bar) */
   public static UploadProducer create(LookalikeConfig config, String clientId, Runnable onCompletion) {
-    RestSchemaRegistryClient registry = new RestSchemaRegistryClient(config.schemaRegistryUrl());
+    RestSchemaRegistryClient registry = SchemaRegistries.create(config);
     Topic<String, ImageUploaded> uploaded = Topics.create(config, registry).uploaded();
     try {
       var producer = new KafkaProducer<>(properties(config, clientId), uploaded.keySerde().serializer(),
