@@ -15,6 +15,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * Every setting of the service, typed and documented in Kafka's {@link ConfigDef} style.
@@ -90,6 +91,20 @@ public final class LookalikeConfig extends AbstractConfig {
     }
   };
 
+  /** Empty, or user:password; the refusal does not show the value, a secret. */
+  private static final ConfigDef.Validator USER_INFO = new ConfigDef.Validator() {
+    @Override
+    public void ensureValid(String name, Object value) {
+      String text = value == null ? "" : ((Password) value).value();
+      if (!text.isEmpty() && text.indexOf(':') < 0) throw new ConfigException(name, "[hidden]", "must be user:password");
+    }
+
+    @Override
+    public String toString() {
+      return "empty or user:password";
+    }
+  };
+
   /** What {@code lookalike dev} serves: Apicurio's Confluent-compatible API on port 8081. */
   public static final String DEFAULT_SCHEMA_REGISTRY_URL = "http://localhost:8081/apis/ccompat/v7";
 
@@ -101,7 +116,7 @@ public final class LookalikeConfig extends AbstractConfig {
       .define(SCHEMA_REGISTRY_URL, Type.STRING, DEFAULT_SCHEMA_REGISTRY_URL, Importance.HIGH,
           "Base URL of a Confluent-compatible schema registry. The default is the one lookalike dev runs (Apicurio: "
               + "http://host:port/apis/ccompat/v7); a Confluent Schema Registry is http://host:8081.")
-      .define(SCHEMA_REGISTRY_USER_INFO, Type.PASSWORD, "", LookalikeConfig::userInfo, Importance.MEDIUM,
+      .define(SCHEMA_REGISTRY_USER_INFO, Type.PASSWORD, "", USER_INFO, Importance.MEDIUM,
           "HTTP basic auth for the schema registry, as user:password (Confluent's basic.auth.user.info; on Confluent "
               + "Cloud the API key and secret), e.g. from LOOKALIKE_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO. Empty: none.")
       .define(SCHEMA_REGISTRY_AUTO_REGISTER, Type.BOOLEAN, true, Importance.MEDIUM,
@@ -266,13 +281,6 @@ public final class LookalikeConfig extends AbstractConfig {
   public String applicationId() { return getString(APPLICATION_ID); }
   public String bootstrapServers() { return getString(BOOTSTRAP_SERVERS); }
   public String schemaRegistryUrl() { return getString(SCHEMA_REGISTRY_URL); }
-  private static void userInfo(String name, Object value) {
-    String text = value == null ? "" : ((org.apache.kafka.common.config.types.Password) value).value();
-    if (!text.isEmpty() && text.indexOf(':') < 0) {
-      throw new ConfigException(name, "[hidden]", "must be user:password");
-    }
-  }
-
   /** user:password for the registry's basic auth, or empty. */
   public String schemaRegistryUserInfo() { return getPassword(SCHEMA_REGISTRY_USER_INFO).value(); }
   public boolean autoRegisterSchemas() { return getBoolean(SCHEMA_REGISTRY_AUTO_REGISTER); }
