@@ -255,6 +255,14 @@ class LookalikeTopologyTest {
     });
     assertThat(harness.embedded()).isEmpty(); // tenant-1's image was neither deleted nor replaced
     assertThat(harness.recommendations()).isEmpty();
+    // An invalid event under the held id does not mark tenant-1's image FAILED either.
+    harness.upload(ImageUploaded.newBuilder().setImageId("shared-id").setTenant("tenant-2").setUploadedAt(Instant.ofEpochMilli(1))
+        .setSource(ImageSource.newBuilder().setUrl("http://example.invalid/x.png").setData(ByteBuffer.wrap(new byte[] {1})).build())
+        .build());
+    assertThat(harness.deadLetters()).extracting(DeadLetter::getErrorCode).containsExactly("INVALID_EVENT");
+    KeyValueStore<String, ImageStatus> status = harness.driver.getKeyValueStore(Names.IMAGE_STATUS_STORE);
+    assertThat(status.get("shared-id")).extracting(ImageStatus::getTenant, ImageStatus::getState)
+        .containsExactly("tenant-1", ImageState.EMBEDDED);
 
     harness.delete("shared-id"); // once the holder deletes it, the id is free
     harness.upload(DriverHarness.inline("shared-id", "tenant-2", png(34), 4000));
@@ -296,9 +304,11 @@ class LookalikeTopologyTest {
     assertThat(harness.embedded()).extracting(kv -> kv.key).containsExactly("fine");
     // An upload that could not be fetched or decoded says why to its owner, as its status.
     KeyValueStore<String, ImageStatus> status = harness.driver.getKeyValueStore(Names.IMAGE_STATUS_STORE);
-    assertThat(List.of("unreachable", "truncated")).map(status::get)
+    assertThat(List.of("unreachable", "truncated", "both")).map(status::get)
         .extracting(ImageStatus::getTenant, ImageStatus::getState, ImageStatus::getErrorCode)
-        .containsExactly(Tuple.tuple("acme", ImageState.FAILED, "FORBIDDEN_URL"), Tuple.tuple("acme", ImageState.FAILED, "UNDECODABLE_IMAGE"));
+        .containsExactly(Tuple.tuple("acme", ImageState.FAILED, "FORBIDDEN_URL"), Tuple.tuple("acme", ImageState.FAILED, "UNDECODABLE_IMAGE"),
+            Tuple.tuple("acme", ImageState.FAILED, "INVALID_EVENT"));
+    assertThat(status.get("garbage")).as("an event that names no image sets no status").isNull();
   }
 
   private static Recommendations latest(List<KeyValue<String, Recommendations>> records, String id) {

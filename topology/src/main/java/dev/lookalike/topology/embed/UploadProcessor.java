@@ -89,7 +89,11 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
     }
     Optional<UploadValidator.Problem> problem = UploadValidator.validate(key, upload);
     if (problem.isPresent()) {
-      deadLetter(record, source, key, problem.get().code(), problem.get().message(), false);
+      if (UploadValidator.identifiesItsImage(key, upload) && !heldByAnotherTenant(upload)) {
+        failed(record, source, upload, problem.get().code(), problem.get().message(), false);
+      } else {
+        deadLetter(record, source, key, problem.get().code(), problem.get().message(), false);
+      }
       return;
     }
     LogContext.tenant(upload.getTenant());
@@ -159,8 +163,9 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
   }
 
   /**
-   * A valid upload whose image could not be loaded: marked FAILED with the reason, as a failed
-   * decode or embedding is, so its owner sees why on {@code GET /v1/images/{id}}, then a dead letter.
+   * An upload that names its image and tenant but cannot be processed (its image could not be
+   * loaded, or another field is invalid): marked FAILED with the reason, as a failed decode or
+   * embedding is, so its owner sees why on {@code GET /v1/images/{id}}; then a dead letter.
    */
   private void failed(Record<byte[], byte[]> record, RecordMetadata source, ImageUploaded upload, String code, String message,
                       boolean retriable) {

@@ -48,6 +48,15 @@ public final class UploadValidator {
     return Optional.empty();
   }
 
+  /**
+   * Whether the event names its image and tenant validly, whatever else is wrong with it: then its
+   * owner can be told, by the image's status, why it was not processed.
+   */
+  public static boolean identifiesItsImage(String key, ImageUploaded upload) {
+    return isPrintable(upload.getImageId(), MAX_ID_LENGTH) && (key == null || key.equals(upload.getImageId()))
+        && isPrintable(upload.getTenant(), MAX_TENANT_LENGTH);
+  }
+
   private static Optional<Problem> invalid(String message) {
     return Optional.of(new Problem(ErrorCodes.INVALID_EVENT, message));
   }
