@@ -3,6 +3,7 @@ package dev.lookalike.server.query;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -37,8 +38,12 @@ public final class PeerClient implements AutoCloseable {
     this.http = new OkHttpClient.Builder()
         .connectTimeout(Duration.ofMillis(Math.min(timeout.toMillis(), 2_000)))
         .callTimeout(timeout)
-        .connectionPool(new ConnectionPool(16, 5, java.util.concurrent.TimeUnit.MINUTES))
-        .retryOnConnectionFailure(false)
+        // Idle connections are dropped before a peer's Jetty closes them (after 30 s idle): a reused
+        // connection the peer had closed failed the next query with a 503 on a healthy cluster.
+        .connectionPool(new ConnectionPool(16, 20, TimeUnit.SECONDS))
+        // And one the peer closed anyway (a restart) is replaced and the call retried once: every
+        // internal call is a read, and the call timeout still bounds the whole.
+        .retryOnConnectionFailure(true)
         .build();
   }
 
@@ -63,7 +68,9 @@ public final class PeerClient implements AutoCloseable {
       }
       return Optional.of(body);
     } catch (IOException e) {
-      throw failed(peer, "did not answer: " + e.getMessage());
+      // OkHttp's messages name the peer's address ("Failed to connect to /10.0.0.7:8080"): the log's, not the client's.
+      log.info("instance {}:{} did not answer: {}", peer.host(), peer.port(), e.toString());
+      throw new NotReadyException("another instance did not answer (" + e.getClass().getSimpleName() + ")");
     }
   }
 
