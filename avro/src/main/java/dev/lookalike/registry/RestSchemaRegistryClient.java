@@ -69,7 +69,16 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient, Aut
     public int register(String subject, Schema schema) {
         Integer cached = cachedId(subject, schema);
         if (cached != null) return cached;
-        JsonNode body = call(post(url("subjects", subject, "versions"), schemaBody(schema)));
+        JsonNode body;
+        try {
+            body = call(post(url("subjects", subject, "versions"), schemaBody(schema)));
+        } catch (SchemaRegistryException e) {
+            if (e.httpStatus() != 409) throw e;
+            // Two clients registering the same new schema at once: Apicurio answers the second with
+            // 409 "already exists" (Confluent's registry with the existing id). If the schema is
+            // there now, that is its id; a 409 for an incompatible schema finds nothing and stands.
+            return lookup(subject, schema).orElseThrow(() -> e);
+        }
         int id = requireId(body, "registering under " + subject);
         remember(subject, schema, id);
         return id;

@@ -40,6 +40,30 @@ class ApicurioSchemaRegistryClientTest extends SchemaRegistryClientContract {
         assertThat(fresh.lookup(subject, reformatted)).contains(id);
     }
 
+    /** Instances starting together register the same output schemas at once; each must get the id (a 409 killed a stream thread). */
+    @Test
+    void clientsRegisteringTheSameNewSchemaAtOnceAllGetItsId() throws Exception {
+        int clients = 6;
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        try {
+            var ids = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+            for (int i = 0; i < clients; i++) {
+                ids.add(pool.submit(() -> {
+                    try (RestSchemaRegistryClient own = new RestSchemaRegistryClient(url)) {
+                        start.await();
+                        return own.register(subject, Schemas.v1(name));
+                    }
+                }));
+            }
+            start.countDown();
+            int first = ids.get(0).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            for (var id : ids) assertThat(id.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(first);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** The mistake of pointing a client at Apicurio's root: its own 404 (no Confluent error code) names the fix. */
     @Test
     void theRegistryRootIsNotTheConfluentApiAndTheErrorSaysWhereItIs() {

@@ -93,6 +93,30 @@ class RestSchemaRegistryClientTest {
                 });
     }
 
+    /** Apicurio's answer to the second of two clients registering the same new schema at once. */
+    @Test
+    void aSchemaAnotherClientRegisteredFirstIsItsIdNotAnError() throws Exception {
+        server.enqueue(json(409, "{\"error_code\":409,\"message\":\"An artifact with ID 's' in group 'null' already exists.\"}"));
+        server.enqueue(json(200, "{\"subject\":\"s\",\"version\":1,\"id\":5,\"schema\":\"{}\"}"));
+
+        assertThat(client.register("s", SCHEMA)).isEqualTo(5);
+        assertThat(server.takeRequest().getPath()).isEqualTo("/apis/ccompat/v7/subjects/s/versions");
+        assertThat(server.takeRequest().getPath()).isEqualTo("/apis/ccompat/v7/subjects/s");
+        assertThat(client.register("s", SCHEMA)).isEqualTo(5); // remembered
+    }
+
+    @Test
+    void anIncompatibleSchemaStillFailsWithItsConflict() {
+        server.enqueue(json(409, "{\"error_code\":409,\"message\":\"Schema being registered is incompatible with an earlier schema\"}"));
+        server.enqueue(json(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}"));
+
+        assertThatThrownBy(() -> client.register("s", SCHEMA))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+                    assertThat(e.httpStatus()).isEqualTo(409);
+                    assertThat(e).hasMessageContaining("incompatible");
+                });
+    }
+
     @Test
     void aPathTheServerDoesNotServeSaysTheBaseUrlIsWrong() {
         // What Apicurio answers when the client is pointed at its root instead of /apis/ccompat/v7.
