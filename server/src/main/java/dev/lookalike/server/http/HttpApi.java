@@ -130,8 +130,8 @@ public final class HttpApi implements AutoCloseable {
       cfg.routes.exception(ApiException.class, HttpApi::apiError);
       cfg.routes.exception(ProviderException.class, (e, ctx) -> apiError(ApiException.of(e), ctx));
       cfg.routes.exception(NotReadyException.class, (e, ctx) -> {
-        ctx.header("Retry-After", "1");
-        error(ctx, 503, "NOT_READY", e.getMessage());
+        ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+        error(ctx, 503, e.code(), e.getMessage());
       });
       cfg.routes.exception(Exception.class, (e, ctx) -> {
         log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);

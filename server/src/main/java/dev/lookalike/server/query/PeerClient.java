@@ -84,7 +84,7 @@ public final class PeerClient implements AutoCloseable {
     String message = " refused this instance's peer token: every instance needs the same auth.peer.secret";
     if (!warnedOfRefusal) log.warn("instance {}:{}{}", peer.host(), peer.port(), message);
     warnedOfRefusal = true;
-    return new NotReadyException("another instance" + message);
+    return NotReadyException.misconfigured("another instance" + message);
   }
 
   private static String url(HostInfo peer, String pathAndQuery) {

@@ -202,7 +202,11 @@ class AuthTest {
   void anInstanceWithAnotherPeerSecretIsToldWhichSettingDiffers() {
     try (PeerClient stranger = new PeerClient(Duration.ofSeconds(5), ApiKeys.parse(List.of(), "not our secret").peerToken())) {
       assertThatThrownBy(() -> stranger.get(new HostInfo("127.0.0.1", api.port()), "/internal/v1/stores/image-status/keys/x?partition=0"))
-          .isInstanceOf(NotReadyException.class).hasMessageContaining("refused").hasMessageContaining("auth.peer.secret")
+          .isInstanceOfSatisfying(NotReadyException.class, e -> {
+            assertThat(e.code()).as("not a passing state").isEqualTo("MISCONFIGURED");
+            assertThat(e.retryAfterSeconds()).isEqualTo(60);
+          })
+          .hasMessageContaining("refused").hasMessageContaining("auth.peer.secret")
           .as("the client is not told internal addresses").hasMessageNotContaining("127.0.0.1");
     }
   }
