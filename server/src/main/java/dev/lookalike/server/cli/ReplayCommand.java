@@ -52,7 +52,8 @@ import picocli.CommandLine.Model.CommandSpec;
         "",
         "By default only retriable dead letters are replayed (provider outages, timeouts, 5xx); --all replays every one "
             + "that kept its original bytes, --code limits to given reasons. Reads committed records up to the end "
-            + "of the topic as it was at start, in the consumer group <application.id>-replay. A dead letter whose image "
+            + "of the topic as it was at start, in the consumer group <application.id>-replay: a letter a run skipped "
+            + "(not retriable, filtered out) is read again only with --from-beginning. A dead letter whose image "
             + "had a later event in its source topic (uploaded again, or deleted) is skipped as superseded: replaying it "
             + "would overwrite the newer upload or bring back a deleted image.",
         ""},
@@ -60,7 +61,8 @@ import picocli.CommandLine.Model.CommandSpec;
     footer = {
         "  lookalike replay",
         "  lookalike replay --code PROVIDER_UNAVAILABLE --code FETCH_TIMEOUT",
-        "  lookalike replay --all --dry-run"})
+        "  lookalike replay --all --dry-run",
+        "  lookalike replay --all --from-beginning"})
 final class ReplayCommand implements Callable<Integer> {
 
   private static final Duration POLL = Duration.ofMillis(500);
@@ -82,6 +84,11 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Option(names = "--dry-run", description = "Print what would be replayed; commit nothing, send nothing.")
   boolean dryRun;
+
+  @Option(names = "--from-beginning", description = "Read every dead letter, not only those after the position of earlier "
+      + "runs, which skipped some for good (e.g. --all --from-beginning after fixing a bug or a limit). Letters replayed "
+      + "before are skipped as superseded: their replay is a later event of their image.")
+  boolean fromBeginning;
 
   @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "60s",
       description = "Give up after this long (default ${DEFAULT-VALUE}).")
@@ -120,6 +127,7 @@ final class ReplayCommand implements Callable<Integer> {
       List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       consumer.assign(partitions);
+      if (fromBeginning) consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
       Map<TopicPartition, Long> starts = new HashMap<>();
       partitions.forEach(tp -> starts.put(tp, consumer.position(tp)));

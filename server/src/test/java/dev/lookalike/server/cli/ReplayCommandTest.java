@@ -71,6 +71,31 @@ class ReplayCommandTest {
     assertThat(readAll(source)).containsExactly("a=original-a [replay of 0:7]");
   }
 
+  /** A run moves past the letters it skips; --from-beginning reaches them again, and not what was replayed before. */
+  @Test
+  void fromTheBeginningReachesLettersEarlierRunsSkippedButNotThoseTheyReplayed() throws Exception {
+    Topics topics = Topics.create(1);
+    String source = topics.source();
+    try (KafkaProducer<String, String> events = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+      events.send(new ProducerRecord<>(source, "too-big", "upload-1")).get(); // offset 0, failed for good, until a limit is raised
+      events.send(new ProducerRecord<>(source, "outage", "upload-2")).get(); // 1, failed for now
+    }
+    send(topics.deadLetters(),
+        letter(source, 0, "too-big", "IMAGE_TOO_LARGE", false, "upload-1"),
+        letter(source, 1, "outage", "PROVIDER_UNAVAILABLE", true, "upload-2"));
+    Map<String, String> env = topics.env();
+
+    assertThat(CliRun.withEnv(env, "replay").out()).contains("1 replayed, 1 not retriable");
+    assertThat(CliRun.withEnv(env, "replay", "--all").out()).as("the first run moved past both").contains("0 replayed");
+
+    CliRun again = CliRun.withEnv(env, "replay", "--all", "--from-beginning");
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(again.out()).contains("1 replayed", "1 superseded by a later event of their image");
+    assertThat(readAll(source)).containsExactly(
+        "too-big=upload-1", "outage=upload-2", "outage=upload-2 [replay of 0:1]", "too-big=upload-1 [replay of 0:0]");
+  }
+
   /**
    * An image deleted or uploaded again after its upload failed must not come back with the old
    * upload: replay reads the source partition for later events of the same key.
