@@ -21,11 +21,13 @@ import org.apache.avro.generic.IndexedRecord;
  * Renders an Avro record (generic or generated) as JSON for people and jq, walking its schema:
  * timestamps as ISO-8601, bytes as base64, enums as their symbol. Abridged unless {@code full}:
  * float arrays longer than {@link #VECTOR_HEAD} (embedding vectors) become a short summary, and
- * a DeadLetter's {@code originalValue} just its length.
+ * a DeadLetter's {@code originalValue}, and bytes over {@link #BYTES_HEAD} (an inline image), just their length.
  */
 final class AvroJson {
 
   static final int VECTOR_HEAD = 4;
+  /** Longest bytes value shown whole unless full: a hash or an id, not an image. */
+  static final int BYTES_HEAD = 64;
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final boolean full;
@@ -54,7 +56,7 @@ final class AvroJson {
       case UNION -> value(branch(schema, value), value);
       case ARRAY -> array(schema.getElementType(), (Collection<?>) value);
       case MAP -> map(schema.getValueType(), (Map<?, ?>) value);
-      case BYTES -> NODES.textNode(base64((ByteBuffer) value));
+      case BYTES -> bytes((ByteBuffer) value);
       case FIXED -> NODES.textNode(Base64.getEncoder().encodeToString(((GenericFixed) value).bytes()));
       case INT -> NODES.numberNode(((Number) value).intValue());
       case LONG -> longValue(schema.getLogicalType(), value);
@@ -103,6 +105,12 @@ final class AvroJson {
       return NODES.textNode(Instant.ofEpochSecond(0, Math.multiplyExact(n, 1000L)).toString());
     }
     return NODES.numberNode(n);
+  }
+
+  /** Base64; unless full, bytes beyond a few dozen (an inline image, up to 16 MiB) just their length. */
+  private JsonNode bytes(ByteBuffer buffer) {
+    if (!full && buffer.remaining() > BYTES_HEAD) return NODES.objectNode().put("length", buffer.remaining());
+    return NODES.textNode(base64(buffer));
   }
 
   private static String base64(ByteBuffer buffer) {

@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
         "Reads committed records only (read_committed), from the end unless --from-beginning, "
             + "without joining a consumer group.",
         "Each line is {\"key\": ..., \"value\": ...}; a deleted image (tombstone) has \"value\": null. "
-            + "Embedding vectors and dead-letter payloads are abridged unless --full.",
+            + "Embedding vectors, inline images and dead-letter payloads are abridged unless --full.",
         ""},
     footerHeading = "%nExamples:%n",
     footer = {
@@ -79,7 +79,7 @@ final class TailCommand implements Callable<Integer> {
       description = "Exit after this long (e.g. 30s, 2m, PT1M); with --max, exit 1 if fewer records came.")
   Duration timeout;
 
-  @Option(names = "--full", description = "Print vectors and dead-letter payloads in full.")
+  @Option(names = "--full", description = "Print vectors, inline images and dead-letter payloads in full.")
   boolean full;
 
   @Option(names = "--metadata", description = "Add topic, partition, offset and timestamp to each line.")

@@ -43,6 +43,15 @@ class AvroJsonTest {
   }
 
   @Test
+  void anInlineImageShowsOnlyItsLengthUnlessFull() {
+    byte[] image = new byte[50_000];
+    ImageUploaded upload = UploadEvents.inline("cat", image, "image/png", new Metadata("acme", List.of(), Map.of()), AT);
+
+    assertThat(new AvroJson(false).record(upload).at("/source/data/length").asInt()).isEqualTo(50_000);
+    assertThat(new AvroJson(true).record(upload).at("/source/data").asText()).isEqualTo(Base64.getEncoder().encodeToString(image));
+  }
+
+  @Test
   void vectorsAreAbridgedUnlessFull() {
     List<Float> vector = Collections.nCopies(512, 0.25f);
     ImageEmbedded embedded = ImageEmbedded.newBuilder().setImageId("cat").setTenant("default")

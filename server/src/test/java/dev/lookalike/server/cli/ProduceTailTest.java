@@ -83,7 +83,7 @@ class ProduceTailTest {
         "1 file(s) skipped, unsupported extension", "notes.txt (unsupported extension)");
 
     CliRun tail = cli("tail", "--topic", "uploaded", "--config", config.toString(), "--from-beginning",
-        "--max", "3", "--timeout", "60s");
+        "--max", "3", "--timeout", "60s", "--full");
 
     assertThat(tail.exitCode()).as(tail.err()).isZero();
     List<JsonNode> lines = parse(tail.outLines());
@@ -122,7 +122,7 @@ class ProduceTailTest {
     assertThat(produce.exitCode()).as(produce.err()).isZero();
     assertThat(produce.out()).contains("1 sent, 0 failed");
     CliRun tail = cli("tail", "--topic", "uploaded", "--config", config.toString(), "--from-beginning",
-        "--max", "1", "--timeout", "60s");
+        "--max", "1", "--timeout", "60s", "--full");
     assertThat(tail.exitCode()).as(tail.err()).isZero();
     JsonNode line = JSON.readTree(tail.outLines().get(0));
     assertThat(line.get("key").asText()).isEqualTo("IMG_0001.png");
