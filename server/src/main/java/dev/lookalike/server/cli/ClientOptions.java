@@ -31,11 +31,22 @@ public final class ClientOptions {
 
   /** The configuration: defaults, then --config, then {@code env}, then the options above. */
   LookalikeConfig load(Map<String, String> env) {
+    quietKafkaClients();
     Map<String, Object> overrides = new HashMap<>();
     if (bootstrapServers != null) overrides.put(LookalikeConfig.BOOTSTRAP_SERVERS, bootstrapServers);
     if (registryUrl != null) overrides.put(LookalikeConfig.SCHEMA_REGISTRY_URL, registryUrl);
     LookalikeConfig config = LookalikeConfig.load(configFile, env);
     return overrides.isEmpty() ? config : config.with(overrides);
+  }
+
+  /**
+   * A cluster that is not there makes the Kafka clients warn at every reconnect attempt, hundreds
+   * of lines a minute; the command's own error says it once, naming the address.
+   */
+  private static void quietKafkaClients() {
+    if (org.slf4j.LoggerFactory.getLogger("org.apache.kafka.clients") instanceof ch.qos.logback.classic.Logger clients) {
+      clients.setLevel(ch.qos.logback.classic.Level.ERROR);
+    }
   }
 
   /** Properties every client starts from: bootstrap servers plus the configured kafka.* pass-through. */

@@ -119,6 +119,7 @@ final class ReplayCommand implements Callable<Integer> {
   public Integer call() {
     LookalikeConfig config = client.load(root.env());
     String topic = config.topicNames().deadLetter();
+    TopicCheck.check(config, topic, TopicCheck.TIMEOUT); // an absent cluster: one clear line within seconds, not a minute
     try (RestSchemaRegistryClient registry = SchemaRegistries.create(config);
          KafkaConsumer<String, DeadLetter> consumer = new KafkaConsumer<>(consumerProps(config), new StringDeserializer(),
              new ConfluentAvroSerde<>(registry, DeadLetter.class, false, false).deserializer());

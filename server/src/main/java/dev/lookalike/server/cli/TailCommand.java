@@ -54,7 +54,7 @@ final class TailCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
-  private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration METADATA_TIMEOUT = TopicCheck.TIMEOUT;
 
   @ParentCommand
   LookalikeCli root;

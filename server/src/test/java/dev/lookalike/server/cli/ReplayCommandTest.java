@@ -71,6 +71,23 @@ class ReplayCommandTest {
     assertThat(readAll(source)).containsExactly("a=original-a [replay of 0:7]");
   }
 
+  @Test
+  void replayGivesUpAtOnceWhenKafkaIsNotThere() throws Exception {
+    String nobody;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      nobody = "127.0.0.1:" + socket.getLocalPort();
+    }
+    Map<String, String> env = Map.of("LOOKALIKE_BOOTSTRAP_SERVERS", nobody,
+        "LOOKALIKE_SCHEMA_REGISTRY_URL", ApicurioRegistry.shared().ccompatUrl());
+
+    // Without the check it waited for the topic's metadata until --timeout (60 s).
+    CliRun replay = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(45),
+        () -> CliRun.withEnv(env, "replay"));
+
+    assertThat(replay.exitCode()).isEqualTo(1);
+    assertThat(replay.err()).startsWith("lookalike replay: cannot reach Kafka at " + nobody + ": no answer within 10s");
+  }
+
   /** A run moves past the letters it skips; --from-beginning reaches them again, and not what was replayed before. */
   @Test
   void fromTheBeginningReachesLettersEarlierRunsSkippedButNotThoseTheyReplayed() throws Exception {
