@@ -124,6 +124,15 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient, Aut
         call(new Request.Builder().url(url).put(json(Map.of("compatibility", level))));
     }
 
+    /**
+     * Asks for the global compatibility level, the cheapest call every Confluent-compatible
+     * registry answers: an absent registry, refused credentials or a wrong base URL (with the
+     * hint where the API is) fail here, before a command reads or sends anything.
+     */
+    public void checkReachable() {
+        call(new Request.Builder().url(url("config")).get());
+    }
+
     /** Releases connections and threads, unless the OkHttpClient was supplied by the caller. */
     @Override
     public void close() {

@@ -2,6 +2,7 @@ package dev.lookalike.server.cli;
 
 import dev.lookalike.avro.ImageUploaded;
 import dev.lookalike.config.LookalikeConfig;
+import dev.lookalike.server.SchemaRegistries;
 import dev.lookalike.server.cli.ImageInputs.Input;
 import dev.lookalike.server.cli.ImageInputs.Selection;
 import dev.lookalike.server.cli.UploadEvents.Metadata;
@@ -110,6 +111,9 @@ final class ProduceCommand implements Callable<Integer> {
     if (!toSend.isEmpty()) {
       // Once, with a short deadline: a producer facing a dead cluster would wait max.block.ms per image.
       topicLimit = TopicCheck.check(config, config.topicNames().uploaded(), TopicCheck.TIMEOUT).maxMessageBytes();
+      try (var registry = SchemaRegistries.create(config)) {
+        registry.checkReachable(); // once: a wrong URL failed every file, one line each
+      }
       if (topicLimit.isPresent()) {
         int limit = topicLimit.getAsInt();
         // Certain to be refused by the broker: do not send them only to hear so.

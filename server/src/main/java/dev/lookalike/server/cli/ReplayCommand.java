@@ -125,6 +125,7 @@ final class ReplayCommand implements Callable<Integer> {
              new ConfluentAvroSerde<>(registry, DeadLetter.class, false, false).deserializer());
          KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(config), new ByteArraySerializer(),
              new ByteArraySerializer())) {
+      registry.checkReachable();
       List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       consumer.assign(partitions);

@@ -93,6 +93,7 @@ final class TailCommand implements Callable<Integer> {
     try (RestSchemaRegistryClient registry = SchemaRegistries.create(config);
          KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties(config),
              new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      registry.checkReachable(); // a wrong URL printed an "undecodable" line per record, exit 0
       seek(consumer, name, config.bootstrapServers());
       RecordPrinter printer = new RecordPrinter(new WireDecoder(registry), new AvroJson(full), metadata, spec.commandLine().getOut());
       Outcome outcome = pollUntilDone(consumer, printer);

@@ -182,7 +182,7 @@ class ProduceTailTest {
         "--registry-url", registry.baseUrl());
 
     assertThat(produce.exitCode()).isEqualTo(1);
-    assertThat(produce.out()).contains("0 sent, 1 failed");
+    assertThat(produce.out()).as("checked once before any file, not failed file by file").doesNotContain("failed");
     assertThat(produce.err()).contains("is " + registry.baseUrl() + " the registry's Confluent-compatible base URL? Apicurio: "
         + registry.ccompatUrl());
   }
@@ -230,6 +230,15 @@ class ProduceTailTest {
 
     assertThat(tail.exitCode()).as(tail.err()).isZero();
     assertThat(tail.outLines()).containsExactly("{\"key\":\"gone\",\"value\":null}");
+  }
+
+  @Test
+  void tailWithAWrongRegistryUrlFailsAtOnceSayingWhereTheApiIs() {
+    CliRun tail = cli("tail", "--topic", "uploaded", "--from-beginning", "--max", "1", "--timeout", "20s",
+        "--registry-url", registry.baseUrl());
+
+    assertThat(tail.exitCode()).as("it printed an undecodable line per record and exited 0").isEqualTo(1);
+    assertThat(tail.err()).contains("Confluent-compatible base URL? Apicurio: " + registry.ccompatUrl());
   }
 
   @Test
