@@ -221,6 +221,25 @@ public final class LookalikeConfig extends AbstractConfig {
 
   private final List<String> vectorOrder;
 
+  /**
+   * Keys given that no setting reads, sorted: usually a typo ({@code bootstrap.server}), which
+   * otherwise leaves the default in force without a word. Anything under {@code kafka.} goes to the
+   * Kafka clients, so only Kafka judges those.
+   */
+  public List<String> unknownKeys() {
+    return originals().keySet().stream()
+        .filter(key -> !CONFIG_DEF.names().contains(key) && !key.startsWith(KAFKA_PREFIX) && !isVectorKey(key))
+        .sorted().toList();
+  }
+
+  private boolean isVectorKey(String key) {
+    for (String name : vectorOrder) {
+      String prefix = VECTOR_PREFIX + name + ".";
+      if (key.startsWith(prefix) && VectorConfig.CONFIG_DEF.names().contains(key.substring(prefix.length()))) return true;
+    }
+    return false;
+  }
+
   /** Defaults, then {@code file} (may be null), then {@code env}. */
   public static LookalikeConfig load(Path file, Map<String, String> env) {
     Map<String, Object> values = new HashMap<>();

@@ -45,6 +45,23 @@ class LookalikeConfigTest {
   }
 
   @Test
+  void keysNoSettingReadsAreListedSoATypoIsNoticed(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("typos.properties"), String.join("\n",
+        "bootstrap.server=broker:9092", // the typo that left localhost:9092 in force
+        "bootstrap.servers=broker:9092",
+        "kafka.security.protocol=SASL_SSL",
+        "vectors=clip",
+        "vector.clip.embedder=perceptual",
+        "vector.clip.duplicate.treshold=0.9",
+        "vector.other.embedder=onnx"));
+    LookalikeConfig config = LookalikeConfig.load(file, Map.of());
+    assertThat(config.unknownKeys()).containsExactly("bootstrap.server", "vector.clip.duplicate.treshold", "vector.other.embedder");
+    assertThat(LookalikeConfig.of(Map.of()).unknownKeys()).isEmpty();
+    // The example the README points to is read without a warning.
+    assertThat(LookalikeConfig.load(Path.of("lookalike.example.properties"), Map.of()).unknownKeys()).isEmpty();
+  }
+
+  @Test
   void programmaticValuesMayBeTypedOrStrings() {
     assertThat(LookalikeConfig.of(Map.of("topics.replication.factor", 3)).replicationFactor()).isEqualTo((short) 3);
     assertThat(LookalikeConfig.of(Map.of("topics.replication.factor", "3")).replicationFactor()).isEqualTo((short) 3);

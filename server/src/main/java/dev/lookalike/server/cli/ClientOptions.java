@@ -36,7 +36,16 @@ public final class ClientOptions {
     if (bootstrapServers != null) overrides.put(LookalikeConfig.BOOTSTRAP_SERVERS, bootstrapServers);
     if (registryUrl != null) overrides.put(LookalikeConfig.SCHEMA_REGISTRY_URL, registryUrl);
     LookalikeConfig config = LookalikeConfig.load(configFile, env);
+    warnOfUnknownKeys(config, configFile);
     return overrides.isEmpty() ? config : config.with(overrides);
+  }
+
+  /** A key no setting reads is usually a typo that leaves a default in force: say so (on stderr, like all logs). */
+  static void warnOfUnknownKeys(LookalikeConfig config, java.nio.file.Path file) {
+    if (!config.unknownKeys().isEmpty()) {
+      org.slf4j.LoggerFactory.getLogger("dev.lookalike.config").warn("{} sets {}, which no setting reads (a typo?); "
+          + "`lookalike config-docs` lists the settings", file == null ? "the configuration" : file, config.unknownKeys());
+    }
   }
 
   /**

@@ -58,6 +58,7 @@ final class DevCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     DevOptions options = options();
     LookalikeConfig base = LookalikeConfig.load(configFile, root.env());
+    ClientOptions.warnOfUnknownKeys(base, configFile);
     PrintWriter out = spec.commandLine().getOut();
     DevMode dev = new DevMode(out);
     UntilShutdown until = UntilShutdown.closing(dev, out);
