@@ -1,5 +1,6 @@
 package dev.lookalike.server.cli;
 
+import dev.lookalike.embedding.image.ImageFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -44,10 +45,10 @@ final class ImageInputs {
    * The inputs to send, the files too large to inline, and the files in folders left out for
    * their extension (hidden files and folders are left out silently).
    */
-  record Selection(List<Input> accepted, List<Input> tooLarge, List<Path> skipped) {
+  record Selection(List<Input> accepted, List<Input> tooLarge, List<Input> notImages, List<Path> skipped) {
     /** Nothing at all to publish: no file or URL was picked, not even one too large to send. */
     boolean isEmpty() {
-      return accepted.isEmpty() && tooLarge.isEmpty();
+      return accepted.isEmpty() && tooLarge.isEmpty() && notImages.isEmpty();
     }
   }
 
@@ -61,14 +62,33 @@ final class ImageInputs {
   static Selection select(List<Path> paths, Path urlsFile, long maxInlineBytes) {
     List<Input> accepted = new ArrayList<>();
     List<Input> tooLarge = new ArrayList<>();
+    List<Input> notImages = new ArrayList<>();
     List<Path> skipped = new ArrayList<>();
     for (Path path : paths) {
       for (Input input : files(path, skipped)) {
-        (input.size() > maxInlineBytes ? tooLarge : accepted).add(input);
+        if (input.size() > maxInlineBytes) {
+          tooLarge.add(input);
+        } else {
+          (looksLikeAnImage(input.file()) ? accepted : notImages).add(input);
+        }
       }
     }
     if (urlsFile != null) urls(urlsFile).forEach(url -> accepted.add(Input.ofUrl(url)));
-    return new Selection(accepted, tooLarge, skipped);
+    return new Selection(accepted, tooLarge, notImages, skipped);
+  }
+
+  /**
+   * Whether the file starts like a format the service decodes (its magic bytes, as the service
+   * decides): a text file named on the command line, or a .png that is not one, would only come
+   * back as an UNSUPPORTED_FORMAT dead letter. A file that cannot be read is left to the send,
+   * which reports it.
+   */
+  static boolean looksLikeAnImage(Path file) {
+    try (var in = Files.newInputStream(file)) {
+      return ImageFormat.sniff(in.readNBytes(32)).isPresent();
+    } catch (IOException e) {
+      return true;
+    }
   }
 
   /** A file as given, or a folder's image files; the folder's other files go to {@code skipped}. */

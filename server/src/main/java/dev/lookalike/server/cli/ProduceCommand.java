@@ -52,6 +52,7 @@ import picocli.CommandLine.Spec;
 final class ProduceCommand implements Callable<Integer> {
 
   static final String EXTENSIONS = "jpg, jpeg, png, gif, bmp, webp, tif, tiff";
+  static final String IMAGE_FORMATS = "JPEG, PNG, GIF, BMP, WebP, TIFF";
   static final int MAX_LISTED_FAILURES = 20;
   static final int MAX_LISTED_SKIPPED = 5;
 
@@ -154,7 +155,7 @@ final class ProduceCommand implements Callable<Integer> {
       err.flush();
       throw usage(nothingToSend(selection));
     }
-    int count = selection.accepted().size() + selection.tooLarge().size();
+    int count = selection.accepted().size() + selection.tooLarge().size() + selection.notImages().size();
     if (id != null && count != 1) throw usage("--id needs exactly one image, found " + count);
     return selection;
   }
@@ -219,9 +220,14 @@ final class ProduceCommand implements Callable<Integer> {
           + " --entity-type topics --entity-name " + topic + " --add-config max.message.bytes=" + needed + "):");
       overTopicLimit.forEach(input -> err.println("  " + input.file() + " (" + input.size() + " bytes)"));
     }
+    List<Input> notImages = selection.notImages();
+    if (!notImages.isEmpty()) {
+      err.println(notImages.size() + " file(s) not sent, not an image (their first bytes match none of " + IMAGE_FORMATS + "):");
+      notImages.forEach(input -> err.println("  " + input.file()));
+    }
     reportSkipped(err, selection.skipped());
     err.flush();
-    int failed = failures.size() + tooLarge.size() + overTopicLimit.size();
+    int failed = failures.size() + tooLarge.size() + overTopicLimit.size() + notImages.size();
     out.println(summary.sent() + " sent, " + failed + " failed");
     out.flush();
     return failed == 0 ? ExitCode.OK : ExitCode.SOFTWARE;

@@ -16,8 +16,9 @@ class ImageInputsTest {
   @Test
   void foldersGiveImagesByExtensionWithIdsRelativeToTheFolder(@TempDir Path dir) throws Exception {
     Files.createDirectories(dir.resolve("cats"));
-    Files.write(dir.resolve("cats/tabby.JPG"), new byte[10]);
-    Files.write(dir.resolve("dog.png"), new byte[10]);
+    Files.write(dir.resolve("cats/tabby.JPG"), headed(JPEG, 10));
+    Files.write(dir.resolve("dog.png"), headed(PNG, 10));
+    Files.write(dir.resolve("fake.png"), "text, named like an image".getBytes());
     Files.write(dir.resolve("notes.txt"), new byte[10]);
     Files.write(dir.resolve(".hidden.png"), new byte[10]);
     Files.write(dir.resolve("big.webp"), new byte[101]);
@@ -30,6 +31,7 @@ class ImageInputsTest {
     assertThat(selection.accepted()).extracting(Input::id).containsExactly("cats/tabby.JPG", "dog.png");
     assertThat(selection.accepted()).extracting(Input::contentType).containsExactly("image/jpeg", "image/png");
     assertThat(selection.tooLarge()).extracting(Input::id).containsExactly("big.webp");
+    assertThat(selection.notImages()).extracting(Input::id).containsExactly("fake.png");
     // Hidden files and folders are not worth a mention; other files are reported as skipped.
     assertThat(selection.skipped()).containsExactly(dir.resolve("cats/IMG_0001.HEIC"), dir.resolve("notes.txt"));
     assertThat(selection.isEmpty()).isFalse();
@@ -51,15 +53,27 @@ class ImageInputsTest {
   }
 
   @Test
-  void aFileIsTakenAsGivenWithItsNameAsId(@TempDir Path dir) throws Exception {
-    Path file = Files.write(dir.resolve("photo.heic"), new byte[3]);
+  void aFileIsTakenAsGivenWithItsNameAsIdWhateverItsExtension(@TempDir Path dir) throws Exception {
+    Path file = Files.write(dir.resolve("photo.image"), headed(PNG, 20));
+    Path heic = Files.write(dir.resolve("photo.heic"), new byte[20]); // a format the service does not decode
 
-    Selection selection = ImageInputs.select(List.of(file), null, 100);
+    Selection selection = ImageInputs.select(List.of(file, heic), null, 100);
 
     assertThat(selection.accepted()).singleElement().satisfies(input -> {
-      assertThat(input.id()).isEqualTo("photo.heic");
+      assertThat(input.id()).isEqualTo("photo.image");
       assertThat(input.contentType()).isEqualTo("application/octet-stream");
     });
+    assertThat(selection.notImages()).extracting(Input::id).containsExactly("photo.heic");
+  }
+
+  private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+  private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
+
+  /** {@code size} bytes that start with a format's magic bytes, as the selection checks. */
+  static byte[] headed(byte[] magic, int size) {
+    byte[] bytes = new byte[size];
+    System.arraycopy(magic, 0, bytes, 0, magic.length);
+    return bytes;
   }
 
   @Test

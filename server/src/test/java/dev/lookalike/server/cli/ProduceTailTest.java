@@ -61,6 +61,23 @@ class ProduceTailTest {
     if (kafka != null) kafka.close();
   }
 
+  /** The service would only dead-letter them as UNSUPPORTED_FORMAT; the user hears it at once instead. */
+  @Test
+  void filesThatAreNoImagesAreNotSentAndSaidSo() throws Exception {
+    String topic = newTopic();
+    Path config = Files.writeString(dir.resolve("client.properties"), "topic.uploaded=" + topic + "\n");
+    Path images = Files.createDirectories(dir.resolve("mixed"));
+    Files.write(images.resolve("real.png"), png(Color.RED, 7));
+    Files.writeString(images.resolve("fake.png"), "a text file with an image's name");
+    Path notes = Files.writeString(dir.resolve("notes.txt"), "named on the command line");
+
+    CliRun produce = cli("produce", images.toString(), notes.toString(), "--config", config.toString(), "--quiet");
+
+    assertThat(produce.exitCode()).as(produce.err()).isEqualTo(1);
+    assertThat(produce.out()).contains("1 sent, 2 failed");
+    assertThat(produce.err()).contains("2 file(s) not sent, not an image", "fake.png", "notes.txt");
+  }
+
   @Test
   void producesAFolderAndTailsItBackAsJson() throws Exception {
     String topic = newTopic();
@@ -134,7 +151,9 @@ class ProduceTailTest {
   void aFileOverTheTopicsLimitIsNotSentAndTheFixIsNamed() throws Exception {
     String topic = newTopic();
     Path config = Files.writeString(dir.resolve("client.properties"), "topic.uploaded=" + topic + "\n");
-    Files.write(Files.createDirectories(dir.resolve("phone")).resolve("big.png"), new byte[2_000_000]);
+    byte[] big = new byte[2_000_000];
+    System.arraycopy(png(Color.RED, 5), 0, big, 0, 8); // a PNG's signature: the selection looks at the first bytes
+    Files.write(Files.createDirectories(dir.resolve("phone")).resolve("big.png"), big);
     Files.write(dir.resolve("phone/small.png"), png(Color.RED, 4));
 
     CliRun produce = cli("produce", dir.resolve("phone").toString(), "--config", config.toString(), "--quiet");
