@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
     synopsisSubcommandLabel = "COMMAND",
     commandListHeading = "%nCommands:%n",
     subcommands = {RunCommand.class, DevCommand.class, ProduceCommand.class, TailCommand.class, ReplayCommand.class, SearchCommand.class,
-        ModelsCommand.class, CommandLine.HelpCommand.class},
+        ModelsCommand.class, ConfigDocsCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%n",
     footer = {
         "Settings come from --config FILE, then LOOKALIKE_* environment variables "
@@ -75,7 +75,15 @@ public final class LookalikeCli implements Callable<Integer> {
     cli.setExecutionExceptionHandler(new ErrorReporter());
     cli.setParameterExceptionHandler(LookalikeCli::usageError);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    giveVersionTo(cli); // "lookalike produce --version" printed nothing: subcommands do not inherit the provider
     return cli;
+  }
+
+  private static void giveVersionTo(CommandLine cli) {
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      if (sub.getCommandSpec().versionProvider() == null) sub.getCommandSpec().versionProvider(new Version());
+      giveVersionTo(sub);
+    }
   }
 
   /** Without a command, show the help, and fail as a usage error so scripts notice. */

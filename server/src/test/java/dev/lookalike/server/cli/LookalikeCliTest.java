@@ -9,6 +9,7 @@ import dev.lookalike.server.dev.DevOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,6 +97,18 @@ class LookalikeCliTest {
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("lookalike ", "Kafka clients ", "Java ");
+    for (String[] sub : List.of(new String[] {"produce", "--version"}, new String[] {"models", "list", "-V"})) {
+      assertThat(CliRun.of(sub).out()).as(String.join(" ", sub)).contains("lookalike ", "Kafka clients ");
+    }
+  }
+
+  @Test
+  void configDocsListsEverySettingAndIsInTheHelp() {
+    CliRun docs = CliRun.of("config-docs");
+
+    assertThat(docs.exitCode()).isZero();
+    assertThat(docs.out()).contains("| `bootstrap.servers` | `LOOKALIKE_BOOTSTRAP_SERVERS` |", "schema.registry.basic.auth.user.info");
+    assertThat(CliRun.of("--help").out()).contains("config-docs");
   }
 
   @Test
