@@ -93,11 +93,9 @@ class ReplayCommandTest {
   void fromTheBeginningReachesLettersEarlierRunsSkippedButNotThoseTheyReplayed() throws Exception {
     Topics topics = Topics.create(1);
     String source = topics.source();
-    try (KafkaProducer<String, String> events = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
-      events.send(new ProducerRecord<>(source, "too-big", "upload-1")).get(); // offset 0, failed for good, until a limit is raised
-      events.send(new ProducerRecord<>(source, "outage", "upload-2")).get(); // 1, failed for now
-    }
+    sendEvents(source,
+        "too-big", "upload-1", // offset 0, failed for good, until a limit is raised
+        "outage", "upload-2"); // 1, failed for now
     send(topics.deadLetters(),
         letter(source, 0, "too-big", "IMAGE_TOO_LARGE", false, "upload-1"),
         letter(source, 1, "outage", "PROVIDER_UNAVAILABLE", true, "upload-2"));
@@ -121,14 +119,12 @@ class ReplayCommandTest {
   void aDeadLetterWhoseImageWasDeletedOrUploadedAgainIsSkipped() throws Exception {
     Topics topics = Topics.create(1);
     String source = topics.source();
-    try (KafkaProducer<String, String> events = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
-      events.send(new ProducerRecord<>(source, "deleted", "upload-1")).get(); // offset 0, failed
-      events.send(new ProducerRecord<>(source, "kept", "upload-2")).get(); // 1, failed
-      events.send(new ProducerRecord<>(source, "deleted", null)).get(); // 2: its owner deleted it
-      events.send(new ProducerRecord<>(source, "again", "upload-4")).get(); // 3, failed
-      events.send(new ProducerRecord<>(source, "again", "upload-5")).get(); // 4: uploaded again, and stored
-    }
+    sendEvents(source,
+        "deleted", "upload-1", // offset 0, failed
+        "kept", "upload-2", // 1, failed
+        "deleted", null, // 2: its owner deleted it
+        "again", "upload-4", // 3, failed
+        "again", "upload-5"); // 4: uploaded again, and stored
     send(topics.deadLetters(),
         letter(source, 0, "deleted", "PROVIDER_UNAVAILABLE", true, "upload-1"),
         letter(source, 1, "kept", "PROVIDER_UNAVAILABLE", true, "upload-2"),
@@ -167,6 +163,16 @@ class ReplayCommandTest {
   }
 
   /** Sends dead letters keyed as the service does: by the image id. */
+  /** Key, value, key, value...: sent in order, one after another, so their offsets are their positions. */
+  private static void sendEvents(String topic, String... keysAndValues) throws Exception {
+    try (KafkaProducer<String, String> events = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+      for (int i = 0; i < keysAndValues.length; i += 2) {
+        events.send(new ProducerRecord<>(topic, keysAndValues[i], keysAndValues[i + 1])).get();
+      }
+    }
+  }
+
   private static void send(String topic, DeadLetter... letters) throws Exception {
     try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(ApicurioRegistry.shared().ccompatUrl());
          KafkaProducer<String, DeadLetter> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
