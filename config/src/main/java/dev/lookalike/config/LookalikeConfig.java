@@ -258,7 +258,9 @@ public final class LookalikeConfig extends AbstractConfig {
     try (Reader reader = Files.newBufferedReader(file)) {
       props.load(reader);
     } catch (IOException e) {
-      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+      // A missing file's exception message is its path alone: "cannot read config file x: x".
+      throw new ConfigException("cannot read config file " + file + ": "
+          + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
     }
     Map<String, Object> values = new HashMap<>();
     props.stringPropertyNames().forEach(k -> values.put(k, props.getProperty(k).trim()));

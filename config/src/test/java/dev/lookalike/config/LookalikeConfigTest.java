@@ -57,6 +57,8 @@ class LookalikeConfigTest {
     LookalikeConfig config = LookalikeConfig.load(file, Map.of());
     assertThat(config.unknownKeys()).containsExactly("bootstrap.server", "vector.clip.duplicate.treshold", "vector.other.embedder");
     assertThat(LookalikeConfig.of(Map.of()).unknownKeys()).isEmpty();
+    assertThatThrownBy(() -> LookalikeConfig.load(dir.resolve("absent.properties"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageEndingWith("absent.properties: no such file");
     // The example the README points to is read without a warning.
     assertThat(LookalikeConfig.load(Path.of("lookalike.example.properties"), Map.of()).unknownKeys()).isEmpty();
   }

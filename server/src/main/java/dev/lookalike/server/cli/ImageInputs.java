@@ -149,7 +149,8 @@ final class ImageInputs {
     try {
       lines = Files.readAllLines(urlsFile, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IllegalArgumentException("Cannot read " + urlsFile + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException("Cannot read " + urlsFile + ": "
+          + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()), e);
     }
     List<String> urls = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
