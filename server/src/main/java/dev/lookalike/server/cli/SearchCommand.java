@@ -92,6 +92,9 @@ final class SearchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (limit != null && limit < 1) throw new ParameterException(spec.commandLine(), "--limit must be at least 1");
+    if (minScore != null && !(minScore >= -1 && minScore <= 1)) {
+      throw new ParameterException(spec.commandLine(), "--min-score is a cosine similarity, from -1 to 1; got " + minScore);
+    }
     URI endpoint = endpoint();
     String body = JSON.writeValueAsString(body());
     String key = apiKey != null ? apiKey : root.env().get(API_KEY_ENV);

@@ -128,6 +128,9 @@ class SearchCommandTest {
     assertThat(CliRun.of("search", "--id", "x", "--text", "y").exitCode()).isEqualTo(2);
     assertThat(search("--id", "x", "--limit", "0").exitCode()).isEqualTo(2);
     assertThat(search("--id", "x", "--limit", "many").exitCode()).isEqualTo(2);
+    CliRun overOne = search("--id", "x", "--min-score", "2");
+    assertThat(overOne.exitCode()).isEqualTo(2);
+    assertThat(overOne.err()).contains("--min-score is a cosine similarity, from -1 to 1");
     assertThat(search("--image", tmp.resolve("missing.png").toString()).exitCode()).isEqualTo(2);
     assertThat(CliRun.of("search", "--id", "x", "--server", "not a url").exitCode()).isEqualTo(2);
     assertThat(server.getRequestCount()).isZero();
