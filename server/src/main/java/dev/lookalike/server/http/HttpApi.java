@@ -147,7 +147,7 @@ public final class HttpApi implements AutoCloseable {
       // Javalin's own refusals (a body over maxRequestSize...) in our shape; an error(413) mapper would also overwrite our
       // precise 413s (IMAGE_TOO_LARGE, TOO_MANY_PIXELS).
       cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
-        if (e.getStatus() == 405) allow(ctx, e.getDetails());
+        if (e.getStatus() == 405) allow(ctx, e.getDetails()); // the error(405) mapper below writes the body, naming it
         error(ctx, e.getStatus(), e.getStatus() == 413 ? "PAYLOAD_TOO_LARGE" : HttpStatus.forStatus(e.getStatus()).name(),
             e.getStatus() == 413 ? "request body over " + cfg.http.maxRequestSize + " bytes" : e.getMessage());
       });

@@ -113,7 +113,7 @@ final class SeedRoutes {
           + vectors.fetchTimeout().toMillis() + " ms, fetch.total.timeout.ms); send fewer or faster items per request");
     }
     try {
-      return embedItem(tenant, vector, item, deadline);
+      return vectorOf(tenant, vector, item, deadline);
     } catch (ApiException e) {
       throw e.at("input[" + index + "]");
     } catch (ProviderException e) {
@@ -121,7 +121,7 @@ final class SeedRoutes {
     }
   }
 
-  private float[] embedItem(String tenant, VectorConfig vector, JsonNode item, long deadline) {
+  private float[] vectorOf(String tenant, VectorConfig vector, JsonNode item, long deadline) {
     boolean hasImage = item.hasNonNull("image");
     boolean hasText = item.hasNonNull("text");
     if (hasImage && hasText) {
