@@ -52,6 +52,10 @@ public final class LookalikeConfig extends AbstractConfig {
   public static final String HTTP_HOST = "http.host";
   public static final String HTTP_PORT = "http.port";
   public static final String ADVERTISED_HOST = "http.advertised.host";
+  public static final String HTTP_TLS_CERTIFICATE = "http.tls.certificate";
+  public static final String HTTP_TLS_PRIVATE_KEY = "http.tls.private.key";
+  public static final String HTTP_TLS_KEYSTORE = "http.tls.keystore";
+  public static final String HTTP_TLS_KEYSTORE_PASSWORD = "http.tls.keystore.password";
   public static final String VECTORS = "vectors";
   public static final String FETCH_CONNECT_TIMEOUT_MS = "fetch.connect.timeout.ms";
   public static final String FETCH_READ_TIMEOUT_MS = "fetch.read.timeout.ms";
@@ -145,6 +149,17 @@ public final class LookalikeConfig extends AbstractConfig {
       .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM, "HTTP port (0: any free port).")
       .define(ADVERTISED_HOST, Type.STRING, "", Importance.LOW,
           "Host name other instances use to reach this one (application.server); empty: http.host, or the local host name when binding 0.0.0.0.")
+      .define(HTTP_TLS_CERTIFICATE, Type.STRING, "", Importance.MEDIUM,
+          "PEM file with the HTTP API's certificate chain, the server's own first. With it and http.tls.private.key (or "
+              + "http.tls.keystore instead) the API serves HTTPS only, on http.port, and instances call each other over "
+              + "HTTPS: the certificate must then name every instance's http.advertised.host. Empty: plain HTTP.")
+      .define(HTTP_TLS_PRIVATE_KEY, Type.STRING, "", Importance.MEDIUM,
+          "PEM file with the certificate's private key, unencrypted PKCS#8 (BEGIN PRIVATE KEY); convert another form with "
+              + "openssl pkcs8 -topk8 -nocrypt -in key.pem -out key8.pem. Keep the file readable by the service only.")
+      .define(HTTP_TLS_KEYSTORE, Type.STRING, "", Importance.MEDIUM,
+          "PKCS#12 file with the private key and its certificate chain, instead of the two PEM files.")
+      .define(HTTP_TLS_KEYSTORE_PASSWORD, Type.PASSWORD, "", Importance.MEDIUM,
+          "Password of http.tls.keystore (and of its key), e.g. from LOOKALIKE_HTTP_TLS_KEYSTORE_PASSWORD.")
       .define(VECTORS, Type.LIST, "perceptual", Importance.HIGH,
           "Named vectors to compute for every image; each has its own store, thresholds and k under vector.<name>.*")
       .define(FETCH_CONNECT_TIMEOUT_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.LOW, "Connect timeout for image URLs.")
@@ -215,11 +230,27 @@ public final class LookalikeConfig extends AbstractConfig {
       byName.put(name, new VectorConfig(name, originalsWithPrefix(VECTOR_PREFIX + name + ".")));
     }
     if (byName.isEmpty()) throw new ConfigException(VECTORS, "", "at least one named vector is required");
+    checkTlsFiles();
     this.vectors = Map.copyOf(byName);
     this.vectorOrder = List.copyOf(byName.keySet());
   }
 
   private final List<String> vectorOrder;
+
+  /** Either both PEM files or a keystore: half of a pair would otherwise start a plain-HTTP server the operator meant to secure. */
+  private void checkTlsFiles() {
+    boolean certificate = !getString(HTTP_TLS_CERTIFICATE).isBlank();
+    boolean key = !getString(HTTP_TLS_PRIVATE_KEY).isBlank();
+    boolean keystore = !getString(HTTP_TLS_KEYSTORE).isBlank();
+    if (certificate != key) {
+      throw new ConfigException((certificate ? HTTP_TLS_CERTIFICATE : HTTP_TLS_PRIVATE_KEY) + " is set but "
+          + (certificate ? HTTP_TLS_PRIVATE_KEY : HTTP_TLS_CERTIFICATE) + " is not: the two go together");
+    }
+    if (keystore && certificate) {
+      throw new ConfigException("give either " + HTTP_TLS_KEYSTORE + " or " + HTTP_TLS_CERTIFICATE + " and "
+          + HTTP_TLS_PRIVATE_KEY + ", not both");
+    }
+  }
 
   /**
    * Keys given that no setting reads, sorted: usually a typo ({@code bootstrap.server}), which
@@ -322,6 +353,12 @@ public final class LookalikeConfig extends AbstractConfig {
   public String httpHost() { return getString(HTTP_HOST); }
   public int httpPort() { return getInt(HTTP_PORT); }
   public String advertisedHost() { return getString(ADVERTISED_HOST); }
+  /** Whether the HTTP API serves HTTPS (a PEM pair or a keystore is configured). */
+  public boolean httpTls() { return !getString(HTTP_TLS_CERTIFICATE).isBlank() || !getString(HTTP_TLS_KEYSTORE).isBlank(); }
+  public String httpTlsCertificate() { return getString(HTTP_TLS_CERTIFICATE).strip(); }
+  public String httpTlsPrivateKey() { return getString(HTTP_TLS_PRIVATE_KEY).strip(); }
+  public String httpTlsKeystore() { return getString(HTTP_TLS_KEYSTORE).strip(); }
+  public String httpTlsKeystorePassword() { return getPassword(HTTP_TLS_KEYSTORE_PASSWORD).value(); }
   public long queryTimeoutMs() { return getLong(QUERY_TIMEOUT_MS); }
   public List<String> apiKeys() { return getList(AUTH_API_KEYS); }
   public List<String> metricsKeys() { return getList(AUTH_METRICS_KEYS); }

@@ -12,6 +12,8 @@ import dev.lookalike.server.events.DuplicateFeed;
 import dev.lookalike.server.http.HttpApi;
 import dev.lookalike.server.query.ClusterQueries;
 import dev.lookalike.server.query.PeerClient;
+import dev.lookalike.server.tls.TrustedCertificates;
+import dev.lookalike.server.tls.TlsIdentity;
 import dev.lookalike.topology.Topics;
 import dev.lookalike.topology.TopologyServices;
 import dev.lookalike.topology.runtime.LookalikeStreams;
@@ -20,6 +22,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -59,6 +62,7 @@ public final class LookalikeService implements AutoCloseable {
   /** Creates topics, starts Kafka Streams and the HTTP server; returns once HTTP is listening. */
   public static LookalikeService start(LookalikeConfig config) {
     applyLogLevel(config.logLevel());
+    Optional<TlsIdentity> tls = TlsIdentity.from(config); // a bad key or certificate fails here, before Kafka is touched
     RestSchemaRegistryClient registry = SchemaRegistries.create(config);
     Topics topics = Topics.create(config, registry);
     List<Embedder> embedders = Embedders.create(config);
@@ -67,7 +71,7 @@ public final class LookalikeService implements AutoCloseable {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     TopologyServices services = new TopologyServices(registry, embedders, decoder, url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), meters);
     ApiKeys keys = ApiKeys.parse(config.apiKeys(), config.peerSecret());
-    HttpApi http = HttpApi.start(config, services, fetcher, keys);
+    HttpApi http = HttpApi.start(config, services, fetcher, keys, tls);
     LookalikeStreams streams;
     HostInfo self = new HostInfo(advertisedHost(config), http.port());
     try {
@@ -78,7 +82,7 @@ public final class LookalikeService implements AutoCloseable {
       registry.close();
       throw e;
     }
-    PeerClient peers = new PeerClient(Duration.ofMillis(config.queryTimeoutMs()), keys.peerToken());
+    PeerClient peers = new PeerClient(Duration.ofMillis(config.queryTimeoutMs()), keys.peerToken(), tls.map(TrustedCertificates::of));
     ClusterQueries cluster = new ClusterQueries(streams.streams(), peers, self, topics.embedded().name(), streams.partitions(),
         config.queryTimeoutMs());
     http.attach(cluster, streams);
@@ -128,7 +132,7 @@ public final class LookalikeService implements AutoCloseable {
 
   public String httpUrl() {
     String host = config.httpHost().equals("0.0.0.0") ? "localhost" : config.httpHost();
-    return "http://" + host + ":" + http.port();
+    return http.scheme() + "://" + host + ":" + http.port();
   }
 
   public boolean awaitReady(Duration timeout) {

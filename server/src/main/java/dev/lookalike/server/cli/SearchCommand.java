@@ -3,6 +3,7 @@ package dev.lookalike.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lookalike.server.tls.TrustedCertificates;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -10,13 +11,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import javax.net.ssl.SSLHandshakeException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -86,6 +91,10 @@ final class SearchCommand implements Callable<Integer> {
       description = "The instance to ask (default: ${DEFAULT-VALUE}).")
   String server;
 
+  @Option(names = "--cacert", paramLabel = "FILE",
+      description = "PEM certificate(s) to trust besides the JVM's authorities: an https server's self-signed certificate or its private CA.")
+  Path caCertificates;
+
   @Option(names = "--json", description = "Print the server's JSON answer instead of a table.")
   boolean json;
 
@@ -103,8 +112,11 @@ final class SearchCommand implements Callable<Integer> {
         .POST(HttpRequest.BodyPublishers.ofString(body));
     if (key != null && !key.isBlank()) request.header("x-api-key", key.trim());
     HttpResponse<String> response;
-    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+    try (HttpClient http = httpClient()) {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (SSLHandshakeException e) {
+      throw new IllegalStateException("cannot reach " + endpoint + ": its certificate is not trusted (" + e.getMessage()
+          + ")" + (caCertificates == null ? "; give the certificate or its CA with --cacert FILE" : ""), e);
     } catch (IOException e) {
       throw new IllegalStateException("cannot reach " + endpoint, e);
     }
@@ -122,6 +134,24 @@ final class SearchCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCode.OK;
+  }
+
+  private HttpClient httpClient() {
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+    if (caCertificates != null) builder.sslContext(new TrustedCertificates(trusted()).sslContext());
+    return builder.build();
+  }
+
+  private List<X509Certificate> trusted() {
+    try {
+      List<X509Certificate> certificates = TrustedCertificates.readPem(caCertificates);
+      if (certificates.isEmpty()) throw new CertificateException("no certificate in it");
+      return certificates;
+    } catch (NoSuchFileException e) {
+      throw new ParameterException(spec.commandLine(), "--cacert: no such file " + caCertificates);
+    } catch (IOException | CertificateException e) {
+      throw new ParameterException(spec.commandLine(), "--cacert: " + caCertificates + " is not a PEM certificate: " + e.getMessage());
+    }
   }
 
   private URI endpoint() {

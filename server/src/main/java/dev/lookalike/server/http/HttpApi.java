@@ -11,6 +11,7 @@ import dev.lookalike.server.auth.Rejection;
 import dev.lookalike.server.events.DuplicateFeed;
 import dev.lookalike.server.query.ClusterQueries;
 import dev.lookalike.server.query.NotReadyException;
+import dev.lookalike.server.tls.TlsIdentity;
 import dev.lookalike.topology.TopologyServices;
 import dev.lookalike.topology.runtime.LookalikeStreams;
 import io.javalin.Javalin;
@@ -23,6 +24,14 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,12 +57,14 @@ public final class HttpApi implements AutoCloseable {
   private final Api api;
   private final PrometheusMeterRegistry metrics;
   private final DuplicateRoutes duplicates;
+  private final boolean tls;
 
-  private HttpApi(Javalin app, Api api, PrometheusMeterRegistry metrics, DuplicateRoutes duplicates) {
+  private HttpApi(Javalin app, Api api, PrometheusMeterRegistry metrics, DuplicateRoutes duplicates, boolean tls) {
     this.app = app;
     this.api = api;
     this.metrics = metrics;
     this.duplicates = duplicates;
+    this.tls = tls;
   }
 
   public static HttpApi start(LookalikeConfig config, TopologyServices services, ImageFetcher fetcher) {
@@ -61,6 +72,12 @@ public final class HttpApi implements AutoCloseable {
   }
 
   public static HttpApi start(LookalikeConfig config, TopologyServices services, ImageFetcher fetcher, ApiKeys keys) {
+    return start(config, services, fetcher, keys, TlsIdentity.from(config));
+  }
+
+  /** With a TLS identity the API serves HTTPS only, on http.port: an API key never crosses the network in clear. */
+  public static HttpApi start(LookalikeConfig config, TopologyServices services, ImageFetcher fetcher, ApiKeys keys,
+                              Optional<TlsIdentity> tls) {
     if (!keys.enabled()) log.warn("auth.api.keys is empty: the HTTP API is open to anyone who can reach it");
     else if (config.peerSecret().isEmpty()) {
       log.info("auth.peer.secret is empty: other instances cannot call this one's internal API; give every instance the same one to run several");
@@ -94,6 +111,8 @@ public final class HttpApi implements AutoCloseable {
       cfg.startup.showJavalinBanner = false;
       cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
       cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEAD_BYTES));
+      // Javalin adds its plain connector only when none is given.
+      tls.ifPresent(identity -> cfg.jetty.addConnector((server, http) -> httpsConnector(server, http, identity, config)));
       cfg.staticFiles.add(files -> {
         files.hostedPath = "/";
         files.directory = "/web";
@@ -155,7 +174,22 @@ public final class HttpApi implements AutoCloseable {
           + (ctx.res().getHeader("Allow") == null ? "" : "; use " + ctx.res().getHeader("Allow"))));
     });
     app.start();
-    return new HttpApi(app, api, metrics, duplicates);
+    return new HttpApi(app, api, metrics, duplicates, tls.isPresent());
+  }
+
+  private static ServerConnector httpsConnector(Server server, HttpConfiguration http, TlsIdentity identity, LookalikeConfig config) {
+    SslContextFactory.Server ssl = new SslContextFactory.Server();
+    ssl.setKeyStore(identity.keyStore());
+    ssl.setKeyManagerPassword(new String(identity.keyPassword()));
+    SecureRequestCustomizer secure = new SecureRequestCustomizer();
+    // One certificate: the client's host-name check is the one that matters; Jetty's own would refuse clients that
+    // reach the instance by an address the certificate does not name but the client accepts (an IP it pinned).
+    secure.setSniHostCheck(false);
+    http.addCustomizer(secure);
+    ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+    connector.setHost(config.httpHost());
+    connector.setPort(config.httpPort());
+    return connector;
   }
 
   private static void refuseLongUri(Context ctx) {
@@ -206,6 +240,11 @@ public final class HttpApi implements AutoCloseable {
 
   public int port() {
     return app.port();
+  }
+
+  /** "https" when the API serves TLS, else "http". */
+  public String scheme() {
+    return tls ? "https" : "http";
   }
 
   /** Clients connected to the live near-duplicate stream now. */

@@ -1,9 +1,11 @@
 package dev.lookalike.server.query;
 
+import dev.lookalike.server.tls.TrustedCertificates;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import okhttp3.ConnectionPool;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -31,11 +33,19 @@ public final class PeerClient implements AutoCloseable {
 
   private final OkHttpClient http;
   private final String peerToken;
+  private final String scheme;
   private volatile boolean warnedOfRefusal;
+  private volatile boolean warnedOfUntrusted;
 
   public PeerClient(Duration timeout, String peerToken) {
+    this(timeout, peerToken, Optional.empty());
+  }
+
+  /** With TLS, peers are called over HTTPS, trusting the JVM's authorities and this instance's own chain. */
+  public PeerClient(Duration timeout, String peerToken, Optional<TrustedCertificates> tls) {
     this.peerToken = peerToken;
-    this.http = new OkHttpClient.Builder()
+    this.scheme = tls.isPresent() ? "https://" : "http://";
+    OkHttpClient.Builder builder = new OkHttpClient.Builder()
         .connectTimeout(Duration.ofMillis(Math.min(timeout.toMillis(), 2_000)))
         .callTimeout(timeout)
         // Idle connections are dropped before a peer's Jetty closes them (after 30 s idle): a reused
@@ -43,8 +53,9 @@ public final class PeerClient implements AutoCloseable {
         .connectionPool(new ConnectionPool(16, 20, TimeUnit.SECONDS))
         // And one the peer closed anyway (a restart) is replaced and the call retried once: every
         // internal call is a read, and the call timeout still bounds the whole.
-        .retryOnConnectionFailure(true)
-        .build();
+        .retryOnConnectionFailure(true);
+    tls.ifPresent(trust -> builder.sslSocketFactory(trust.socketFactory(), trust.trustManager()));
+    this.http = builder.build();
   }
 
   /** GET; empty when the peer answers 404. */
@@ -67,6 +78,8 @@ public final class PeerClient implements AutoCloseable {
         throw failed(peer, "answered " + response.code() + ": " + new String(body, java.nio.charset.StandardCharsets.UTF_8));
       }
       return Optional.of(body);
+    } catch (SSLException e) {
+      throw untrusted(peer, e);
     } catch (IOException e) {
       // OkHttp's messages name the peer's address ("Failed to connect to /10.0.0.7:8080"): the log's, not the client's.
       log.info("instance {}:{} did not answer: {}", peer.host(), peer.port(), e.toString());
@@ -87,8 +100,17 @@ public final class PeerClient implements AutoCloseable {
     return NotReadyException.misconfigured("another instance" + message);
   }
 
-  private static String url(HostInfo peer, String pathAndQuery) {
-    return "http://" + peer.host() + ":" + peer.port() + pathAndQuery;
+  /** A certificate this instance does not trust, or that does not name the peer's host: a setting to fix, like the secret. */
+  private NotReadyException untrusted(HostInfo peer, SSLException e) {
+    String message = "'s certificate is not trusted or does not name its host (" + e.getClass().getSimpleName()
+        + "): every instance needs the same http.tls certificate, naming each one's http.advertised.host";
+    if (!warnedOfUntrusted) log.warn("instance {}:{}{}: {}", peer.host(), peer.port(), message, e.getMessage());
+    warnedOfUntrusted = true;
+    return NotReadyException.misconfigured("another instance" + message);
+  }
+
+  private String url(HostInfo peer, String pathAndQuery) {
+    return scheme + peer.host() + ":" + peer.port() + pathAndQuery;
   }
 
   @Override

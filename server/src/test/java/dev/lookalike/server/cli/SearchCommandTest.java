@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
+import dev.lookalike.server.tls.TestCertificates;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
@@ -120,6 +121,29 @@ class SearchCommandTest {
     CliRun run = CliRun.of("search", "--id", "x", "--server", url);
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).startsWith("lookalike search: cannot reach " + url + "v1/search");
+  }
+
+  @Test
+  void anHttpsServerWithAPrivateCertificateIsTrustedWithCacert() throws Exception {
+    TestCertificates.Identity identity = TestCertificates.selfSigned(tmp, "localhost", "EC");
+    try (MockWebServer https = new MockWebServer()) {
+      https.useHttps(identity.serverSslContext().getSocketFactory(), false);
+      https.enqueue(json(200, RESULTS));
+      String url = "https://localhost:" + https.getPort() + "/";
+
+      CliRun untrusted = CliRun.of("search", "--id", "x", "--server", url);
+      assertThat(untrusted.exitCode()).isEqualTo(1);
+      assertThat(untrusted.err()).startsWith("lookalike search: cannot reach " + url + "v1/search: its certificate is not trusted")
+          .contains("give the certificate or its CA with --cacert FILE");
+
+      CliRun trusted = CliRun.of("search", "--id", "x", "--server", url, "--cacert", identity.certificatePem().toString());
+      assertThat(trusted.exitCode()).as(trusted.err()).isZero();
+      assertThat(https.takeRequest().getPath()).isEqualTo("/v1/search");
+      assertThat(trusted.outLines()).hasSize(3);
+    }
+    CliRun missing = CliRun.of("search", "--id", "x", "--cacert", tmp.resolve("nope.pem").toString());
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("--cacert: no such file " + tmp.resolve("nope.pem"));
   }
 
   @Test

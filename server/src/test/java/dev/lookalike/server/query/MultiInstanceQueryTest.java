@@ -14,6 +14,7 @@ import dev.lookalike.embedding.testing.TestImages;
 import dev.lookalike.registry.RestSchemaRegistryClient;
 import dev.lookalike.server.LookalikeService;
 import dev.lookalike.server.auth.ApiKeysTest;
+import dev.lookalike.server.tls.TestCertificates;
 import dev.lookalike.topology.Topics;
 import java.awt.image.BufferedImage;
 import java.net.URI;
@@ -44,12 +45,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two instances share the partitions: every query gives the same answer through either of them,
  * and while one leaves, answers are complete or an honest 503 (with Retry-After), never partial.
+ * They serve HTTPS with one shared self-signed certificate, so the forwarded queries go over TLS
+ * too (plain HTTP between instances is the same client, tested in PeerClientTest and AuthTest).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiInstanceQueryTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static HttpClient HTTP;
+  private static TestCertificates.Identity certificate;
   private static final int BASES = 12;
   private static final String KEY = "multi-key";
   private static EmbeddedKafka kafka;
@@ -61,6 +65,8 @@ class MultiInstanceQueryTest {
 
   @BeforeAll
   static void start() throws Exception {
+    certificate = TestCertificates.selfSigned(tmp, "localhost", "EC");
+    HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(certificate.sslContext()).build();
     kafka = EmbeddedKafka.start();
     first = LookalikeService.start(config("a"));
     second = LookalikeService.start(config("b"));
@@ -77,18 +83,22 @@ class MultiInstanceQueryTest {
   }
 
   private static LookalikeConfig config(String name) {
-    return LookalikeConfig.of(Map.of(
-        LookalikeConfig.APPLICATION_ID, "multi-it",
-        LookalikeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-        LookalikeConfig.SCHEMA_REGISTRY_URL, ApicurioRegistry.shared().ccompatUrl(),
-        LookalikeConfig.HTTP_PORT, "0",
-        LookalikeConfig.TOPICS_PARTITIONS, "4",
-        LookalikeConfig.STATE_DIR, tmp.resolve(name).toString(),
-        "topic.uploaded", "multi.images.uploaded",
-        "topic.embedded", "multi.images.embedded",
-        // With keys, instances forward to each other with the token of the secret they share.
-        LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(KEY) + ":default",
-        LookalikeConfig.AUTH_PEER_SECRET, "multi-it peers"));
+    Map<String, String> config = new HashMap<>();
+    config.put(LookalikeConfig.APPLICATION_ID, "multi-it");
+    config.put(LookalikeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    config.put(LookalikeConfig.SCHEMA_REGISTRY_URL, ApicurioRegistry.shared().ccompatUrl());
+    config.put(LookalikeConfig.HTTP_PORT, "0");
+    config.put(LookalikeConfig.TOPICS_PARTITIONS, "4");
+    config.put(LookalikeConfig.STATE_DIR, tmp.resolve(name).toString());
+    config.put("topic.uploaded", "multi.images.uploaded");
+    config.put("topic.embedded", "multi.images.embedded");
+    // With keys, instances forward to each other with the token of the secret they share.
+    config.put(LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(KEY) + ":default");
+    config.put(LookalikeConfig.AUTH_PEER_SECRET, "multi-it peers");
+    // The certificate names 127.0.0.1, each instance's advertised host (its http.host).
+    config.put(LookalikeConfig.HTTP_TLS_CERTIFICATE, certificate.certificatePem().toString());
+    config.put(LookalikeConfig.HTTP_TLS_PRIVATE_KEY, certificate.keyPem().toString());
+    return LookalikeConfig.of(config);
   }
 
   private static long activePartitions(LookalikeService service) {
