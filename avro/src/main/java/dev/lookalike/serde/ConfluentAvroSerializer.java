@@ -3,6 +3,7 @@ package dev.lookalike.serde;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.lookalike.registry.SchemaRegistryClient;
@@ -22,6 +23,8 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class ConfluentAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     private final SchemaRegistryClient registry;
     private final Schema schema;
+    /** The schema without its Java-only properties: what the registry holds and other languages' .avsc files match. */
+    private final Schema registered;
     private final SpecificDatumWriter<T> writer;
     private final boolean isKey;
     private final boolean autoRegister;
@@ -34,6 +37,7 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
     public ConfluentAvroSerializer(SchemaRegistryClient registry, Schema schema, boolean isKey, boolean autoRegister) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.schema = Objects.requireNonNull(schema, "schema");
+        this.registered = SpecificSchemas.portable(schema);
         this.writer = new SpecificDatumWriter<>(schema, SpecificSchemas.dataFor(schema));
         this.isKey = isKey;
         this.autoRegister = autoRegister;
@@ -58,8 +62,11 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
     private int schemaId(String topic) {
         String subject = subject(topic);
         try {
-            if (autoRegister) return registry.register(subject, schema);
-            return registry.lookup(subject, schema).orElseThrow(() -> new SerializationException(
+            if (autoRegister) return registry.register(subject, registered);
+            // Lookalike registered the Java text before: a subject registered by it and then locked still has only that.
+            Optional<Integer> id = registry.lookup(subject, registered);
+            if (id.isEmpty() && !registered.equals(schema)) id = registry.lookup(subject, schema);
+            return id.orElseThrow(() -> new SerializationException(
                     "Schema " + schema.getFullName() + " is not registered under subject " + subject
                             + " and auto-registration is off"));
         } catch (SchemaRegistryException e) {

@@ -3,8 +3,16 @@ package dev.lookalike.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.lookalike.avro.ImageUploaded;
@@ -65,6 +73,34 @@ class ApicurioSerdeTest {
         assertThat(read.getAttributes()).isEmpty();
         assertThat(read.getUploadedAt()).isEqualTo(Instant.ofEpochMilli(1_000));
         assertThat(deserializer.deserialize(topic, current).getImageId()).isEqualTo("img-new");
+    }
+
+    /**
+     * A producer in another language has the .avsc file, not our generated class: looking the file's
+     * text up under the subject must find what the service registered (it answered 40403 while the
+     * service registered the Java text, with its avro.java.string properties), and a producer that
+     * registers the file must get the same id, not a second version.
+     */
+    @Test
+    void theAvscFileAsOtherLanguagesSendItFindsTheRegisteredSchema() throws Exception {
+        var serializer = new ConfluentAvroSerializer<>(producerSide, ImageUploaded.class, false, true);
+        int id = ConfluentWireFormat.schemaId(serializer.serialize(topic, TestEvents.upload("img-1")));
+        String avsc = Files.readString(Path.of("src/main/avro/events/ImageUploaded.avsc"));
+        String body = new ObjectMapper().writeValueAsString(Map.of("schema", avsc));
+        HttpClient http = HttpClient.newHttpClient();
+
+        HttpResponse<String> lookup = http.send(post("/subjects/" + topic + "-value", body), HttpResponse.BodyHandlers.ofString());
+        assertThat(lookup.statusCode()).as(lookup.body()).isEqualTo(200);
+        assertThat(new ObjectMapper().readTree(lookup.body()).path("id").asInt()).isEqualTo(id);
+
+        HttpResponse<String> register = http.send(post("/subjects/" + topic + "-value/versions", body), HttpResponse.BodyHandlers.ofString());
+        assertThat(new ObjectMapper().readTree(register.body()).path("id").asInt()).as(register.body()).isEqualTo(id);
+        assertThat(consumerSide.latest(topic + "-value").version()).isEqualTo(1);
+    }
+
+    private HttpRequest post(String path, String body) {
+        return HttpRequest.newBuilder(URI.create(url + path)).header("content-type", "application/vnd.schemaregistry.v1+json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     @Test

@@ -39,7 +39,9 @@ class ConfluentAvroSerdeTest {
 
         byte[] bytes = serde.serializer().serialize(TOPIC, event);
 
-        int id = registry.lookup(TOPIC + "-value", ImageUploaded.getClassSchema()).orElseThrow();
+        // Registered as the .avsc file declares it, without the generated class's Java-only string properties.
+        int id = registry.lookup(TOPIC + "-value", SpecificSchemas.portable(ImageUploaded.getClassSchema())).orElseThrow();
+        assertThat(registry.getById(id).toString()).doesNotContain("avro.java.string");
         assertThat(bytes[0]).isEqualTo((byte) 0);
         assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(id);
         var reader = new SpecificDatumReader<ImageUploaded>(ImageUploaded.getClassSchema());
@@ -82,11 +84,21 @@ class ConfluentAvroSerdeTest {
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("not registered under subject images.uploaded-value");
 
-        int id = registry.register(TOPIC + "-value", ImageUploaded.getClassSchema());
+        int id = registry.register(TOPIC + "-value", SpecificSchemas.portable(ImageUploaded.getClassSchema()));
 
         byte[] bytes = strict.serialize(TOPIC, TestEvents.upload("img-4"));
         assertThat(ConfluentWireFormat.schemaId(bytes)).isEqualTo(id);
         assertThat(registry.latest(TOPIC + "-value").version()).isEqualTo(1);
+    }
+
+    @Test
+    void withoutAutoRegisterASubjectRegisteredByAnEarlierVersionIsStillFound() {
+        // Earlier versions registered the generated class's text, with its avro.java.string properties.
+        InMemorySchemaRegistryClient locked = new InMemorySchemaRegistryClient();
+        int id = locked.register(TOPIC + "-value", ImageUploaded.getClassSchema());
+        var strict = new ConfluentAvroSerializer<>(locked, ImageUploaded.class, false, false);
+
+        assertThat(ConfluentWireFormat.schemaId(strict.serialize(TOPIC, TestEvents.upload("img-5")))).isEqualTo(id);
     }
 
     @Test

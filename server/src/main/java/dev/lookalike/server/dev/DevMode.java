@@ -11,6 +11,7 @@ import dev.lookalike.devstack.ApicurioHome;
 import dev.lookalike.devstack.ApicurioRegistry;
 import dev.lookalike.devstack.EmbeddedKafka;
 import dev.lookalike.registry.RestSchemaRegistryClient;
+import dev.lookalike.serde.SpecificSchemas;
 import dev.lookalike.server.LookalikeService;
 import dev.lookalike.server.dev.DevBanner.Samples;
 import dev.lookalike.server.dev.SampleImages.Sample;
@@ -144,15 +145,16 @@ public final class DevMode implements AutoCloseable {
   /**
    * Registers the event schemas in a fixed order before anything else does. The registry keeps
    * them in memory only, but assigns ids in order of registration, so every run hands out the
-   * same ids, and records kept in a --data-dir still name the right schemas.
+   * same ids, and records kept in a --data-dir still name the right schemas. They are registered
+   * as the service registers them: as the .avsc files declare them, which other languages' clients find.
    */
   static void registerSchemas(String registryUrl, TopicNames topics) {
     try (RestSchemaRegistryClient client = new RestSchemaRegistryClient(registryUrl)) {
-      client.register(topics.uploaded() + "-value", ImageUploaded.getClassSchema());
-      client.register(topics.embedded() + "-value", ImageEmbedded.getClassSchema());
-      client.register(topics.nearDuplicates() + "-value", NearDuplicateDetected.getClassSchema());
-      client.register(topics.recommendations() + "-value", Recommendations.getClassSchema());
-      client.register(topics.deadLetter() + "-value", DeadLetter.getClassSchema());
+      client.register(topics.uploaded() + "-value", SpecificSchemas.portable(ImageUploaded.getClassSchema()));
+      client.register(topics.embedded() + "-value", SpecificSchemas.portable(ImageEmbedded.getClassSchema()));
+      client.register(topics.nearDuplicates() + "-value", SpecificSchemas.portable(NearDuplicateDetected.getClassSchema()));
+      client.register(topics.recommendations() + "-value", SpecificSchemas.portable(Recommendations.getClassSchema()));
+      client.register(topics.deadLetter() + "-value", SpecificSchemas.portable(DeadLetter.getClassSchema()));
     }
   }
 

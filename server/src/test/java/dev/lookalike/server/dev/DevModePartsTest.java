@@ -8,6 +8,7 @@ import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.config.TopicNames;
 import dev.lookalike.devstack.ApicurioRegistry;
 import dev.lookalike.registry.RestSchemaRegistryClient;
+import dev.lookalike.serde.SpecificSchemas;
 import dev.lookalike.server.dev.DevBanner.Samples;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
@@ -132,7 +133,7 @@ class DevModePartsTest {
     DevMode.registerSchemas(url, topics);
 
     try (RestSchemaRegistryClient client = new RestSchemaRegistryClient(url)) {
-      assertThat(client.lookup(prefix + "uploaded-value", ImageUploaded.getClassSchema())).isPresent();
+      assertThat(client.lookup(prefix + "uploaded-value", SpecificSchemas.portable(ImageUploaded.getClassSchema()))).isPresent();
       for (String topic : topics.all()) assertThat(client.latest(topic + "-value").version()).isEqualTo(1);
     }
   }
