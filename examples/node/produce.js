@@ -69,9 +69,8 @@ async function main() {
     uploadedAt: Date.now(), // timestamp-millis: a plain number of milliseconds
   };
 
-  // Write with the schema registered under the subject instead of registering our own copy of the .avsc:
-  // the service's registration is the same schema but its text differs (Java's avro.java.string
-  // properties), so registering the file would add a second version of the subject.
+  // Write with the schema registered under the subject (the service registers ImageUploaded.avsc as
+  // it is): the script needs no copy of the repo's .avsc, and can never add a version of its own.
   const registry = new SchemaRegistry({ host: opts['registry-url'] });
   let schemaId;
   try {

@@ -57,9 +57,8 @@ def main():
         "uploadedAt": datetime.datetime.now(datetime.timezone.utc),
     }
 
-    # Write with the schema registered under the subject instead of registering our own copy of the .avsc:
-    # the service's registration is the same schema but its text differs (Java's avro.java.string
-    # properties), so registering the file would add a second version of the subject.
+    # Write with the schema registered under the subject (the service registers ImageUploaded.avsc as
+    # it is): the script needs no copy of the repo's .avsc, and can never add a version of its own.
     registry = CachedSchemaRegistryClient({"url": args.registry_url})
     schema_id, schema, version = registry.get_latest_schema(SUBJECT)
     if schema_id is None:
