@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.security.cert.CertificateException;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.ConnectionPool;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -78,9 +80,8 @@ public final class PeerClient implements AutoCloseable {
         throw failed(peer, "answered " + response.code() + ": " + new String(body, java.nio.charset.StandardCharsets.UTF_8));
       }
       return Optional.of(body);
-    } catch (SSLException e) {
-      throw untrusted(peer, e);
     } catch (IOException e) {
+      if (isCertificateRefusal(e)) throw untrusted(peer, (SSLException) e);
       // OkHttp's messages name the peer's address ("Failed to connect to /10.0.0.7:8080"): the log's, not the client's.
       log.info("instance {}:{} did not answer: {}", peer.host(), peer.port(), e.toString());
       throw new NotReadyException("another instance did not answer (" + e.getClass().getSimpleName() + ")");
@@ -98,6 +99,19 @@ public final class PeerClient implements AutoCloseable {
     if (!warnedOfRefusal) log.warn("instance {}:{}{}", peer.host(), peer.port(), message);
     warnedOfRefusal = true;
     return NotReadyException.misconfigured("another instance" + message);
+  }
+
+  /**
+   * A certificate refused (not trusted, or not naming the host), as opposed to a handshake a peer
+   * broke off while shutting down, which passes like any connection failure.
+   */
+  private static boolean isCertificateRefusal(IOException e) {
+    if (e instanceof SSLPeerUnverifiedException) return true;
+    if (!(e instanceof SSLException)) return false;
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof CertificateException) return true;
+    }
+    return false;
   }
 
   /** A certificate this instance does not trust, or that does not name the peer's host: a setting to fix, like the secret. */

@@ -93,6 +93,39 @@ class HttpsTest {
   }
 
   @Test
+  void aCertificateThatDoesNotNameThePeersHostIsRefusedLikeAnUntrustedOne() {
+    TestCertificates.Identity elsewhere = TestCertificates.selfSigned(dir, "elsewhere", "EC", "dns:elsewhere.example");
+    HttpApi misnamed = HttpApi.start(LookalikeConfig.of(Map.of(LookalikeConfig.HTTP_PORT, "0",
+        LookalikeConfig.HTTP_TLS_CERTIFICATE, elsewhere.certificatePem().toString(),
+        LookalikeConfig.HTTP_TLS_PRIVATE_KEY, elsewhere.keyPem().toString())), new TopologyServices(new InMemorySchemaRegistryClient(),
+        List.of(new PerceptualEmbedder()), new ImageDecoder(), url -> fetcher.fetch(url).bytes(), Clock.systemUTC(),
+        new SimpleMeterRegistry()), fetcher);
+    TlsIdentity shared = TlsIdentity.fromPem(elsewhere.certificatePem(), elsewhere.keyPem());
+    try (PeerClient peers = new PeerClient(Duration.ofSeconds(5), "token", Optional.of(TrustedCertificates.of(shared)))) {
+      assertThatThrownBy(() -> peers.get(new HostInfo("127.0.0.1", misnamed.port()), "/health/live"))
+          .isInstanceOf(NotReadyException.class)
+          .hasMessageContaining("(SSLPeerUnverifiedException)")
+          .satisfies(e -> assertThat(((NotReadyException) e).code()).isEqualTo("MISCONFIGURED"));
+    } finally {
+      misnamed.close();
+    }
+  }
+
+  @Test
+  void aPeerThatIsDownIsNotReadyNotMisconfigured() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    TlsIdentity own = TlsIdentity.fromKeystore(identity.keystore(), TestCertificates.PASSWORD.toCharArray());
+    try (PeerClient peers = new PeerClient(Duration.ofSeconds(5), "token", Optional.of(TrustedCertificates.of(own)))) {
+      assertThatThrownBy(() -> peers.get(new HostInfo("localhost", closedPort), "/health/live"))
+          .isInstanceOf(NotReadyException.class)
+          .satisfies(e -> assertThat(((NotReadyException) e).code()).isEqualTo("NOT_READY"));
+    }
+  }
+
+  @Test
   void anInstanceWithAnotherCertificateIsNotTrustedAndTheAnswerNamesTheSetting() {
     TestCertificates.Identity stranger = TestCertificates.selfSigned(dir, "stranger", "EC");
     TlsIdentity theirs = TlsIdentity.fromPem(stranger.certificatePem(), stranger.keyPem());

@@ -80,11 +80,16 @@ public final class TestCertificates {
 
   /** An EC key (fast to make) and its certificate; {@code keyAlgorithm} "EC" or "RSA". */
   public static Identity selfSigned(Path dir, String name, String keyAlgorithm) {
+    return selfSigned(dir, name, keyAlgorithm, "dns:localhost,ip:127.0.0.1");
+  }
+
+  /** The same, naming other hosts ({@code subjectAltNames} in keytool's form, e.g. "dns:a.example"). */
+  public static Identity selfSigned(Path dir, String name, String keyAlgorithm, String subjectAltNames) {
     try {
       Path keystore = dir.resolve(name + ".p12");
       List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
           "-alias", "server", "-keyalg", keyAlgorithm, "-keysize", keyAlgorithm.equals("EC") ? "256" : "2048",
-          "-dname", "CN=" + name, "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
+          "-dname", "CN=" + name, "-ext", "SAN=" + subjectAltNames, "-validity", "2",
           "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
       Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
