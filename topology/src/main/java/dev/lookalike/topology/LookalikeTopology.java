@@ -20,6 +20,7 @@ import dev.lookalike.topology.match.EmbeddedProcessor;
 import dev.lookalike.topology.match.MatchProcessor;
 import dev.lookalike.topology.match.MulticastPartitioner;
 import dev.lookalike.topology.match.PartialsProcessor;
+import dev.lookalike.topology.deadletter.ErrorCodes;
 import dev.lookalike.topology.metrics.TopologyMetrics;
 import dev.lookalike.topology.store.VectorIndexes;
 import dev.lookalike.topology.store.VectorStoreSupplier;
@@ -66,6 +67,7 @@ public final class LookalikeTopology {
   public static Topology build(LookalikeConfig config, Topics topics, TopologyServices services, int matchPartitions) {
     checkEmbedders(config, services);
     TopologyMetrics metrics = new TopologyMetrics(services.meters());
+    metrics.knownDeadLetterReasons(ErrorCodes.all());
     Topology topology = new Topology();
     addEmbedStage(topology, config, topics, services, metrics);
     addMatchStage(topology, config, topics, services, matchPartitions, metrics);

@@ -9,6 +9,7 @@ import dev.lookalike.embedding.Embedder;
 import dev.lookalike.embedding.image.DecodedImage;
 import dev.lookalike.embedding.perceptual.PerceptualEmbedder;
 import dev.lookalike.embedding.testing.TestImages;
+import dev.lookalike.topology.deadletter.ErrorCodes;
 import dev.lookalike.topology.embed.ContentResultProcessor;
 import dev.lookalike.topology.metrics.LogContext;
 import dev.lookalike.topology.metrics.TopologyMetrics;
@@ -77,6 +78,15 @@ class TopologyMetricsTest {
     assertThat(embedding).isNotNull();
     assertThat(embedding.count()).isEqualTo(2).isEqualTo(harness.embedCalls.get());
     assertThat(embedding.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
+  }
+
+  @Test
+  void everyDeadLetterReasonHasASeriesAtZeroBeforeItsFirstLetter() {
+    // Prometheus' increase() sees no first letter in a series born at 1: the alert would miss it.
+    for (String reason : List.of("FETCH_TIMEOUT", "UNKNOWN_SCHEMA_ID", "PROVIDER_RATE_LIMITED", "IMAGE_ID_TAKEN", "DECODER_BUSY")) {
+      assertThat(count(TopologyMetrics.DEAD_LETTERS, "reason", reason)).as(reason).isZero();
+    }
+    assertThat(harness.meters.find(TopologyMetrics.DEAD_LETTERS).counters()).hasSize(ErrorCodes.all().size());
   }
 
   @Test

@@ -59,9 +59,21 @@ public final class TopologyMetrics {
   }
 
   public void deadLetter(String reason) {
-    String tag = reason == null ? "UNKNOWN" : reason;
-    deadLetters.computeIfAbsent(tag, r -> Counter.builder(DEAD_LETTERS).description("Dead letters written, by reason (error code)")
-        .tag("reason", r).register(meters)).increment();
+    deadLetterCounter(reason == null ? "UNKNOWN" : reason).increment();
+  }
+
+  /**
+   * Registers the counter of every known reason at zero, so each series exists from the start: an
+   * alert on {@code increase(lookalike_dead_letters_total[5m]) > 0} sees the first dead letter of
+   * a reason, where a series born at 1 shows no increase.
+   */
+  public void knownDeadLetterReasons(List<String> reasons) {
+    reasons.forEach(this::deadLetterCounter);
+  }
+
+  private Counter deadLetterCounter(String reason) {
+    return deadLetters.computeIfAbsent(reason, r -> Counter.builder(DEAD_LETTERS).description("Dead letters written, by reason (error code)")
+        .tag("reason", r).register(meters));
   }
 
   /** The timer of one named vector's embedder, for uploads (the content stage). */
