@@ -56,6 +56,7 @@ public final class LookalikeConfig extends AbstractConfig {
   public static final String HTTP_TLS_PRIVATE_KEY = "http.tls.private.key";
   public static final String HTTP_TLS_KEYSTORE = "http.tls.keystore";
   public static final String HTTP_TLS_KEYSTORE_PASSWORD = "http.tls.keystore.password";
+  public static final String HTTP_TLS_RELOAD_INTERVAL_MS = "http.tls.reload.interval.ms";
   public static final String VECTORS = "vectors";
   public static final String FETCH_CONNECT_TIMEOUT_MS = "fetch.connect.timeout.ms";
   public static final String FETCH_READ_TIMEOUT_MS = "fetch.read.timeout.ms";
@@ -160,6 +161,10 @@ public final class LookalikeConfig extends AbstractConfig {
           "PKCS#12 file with the private key and its certificate chain, instead of the two PEM files.")
       .define(HTTP_TLS_KEYSTORE_PASSWORD, Type.PASSWORD, "", Importance.MEDIUM,
           "Password of http.tls.keystore (and of its key), e.g. from LOOKALIKE_HTTP_TLS_KEYSTORE_PASSWORD.")
+      .define(HTTP_TLS_RELOAD_INTERVAL_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
+          "How often the certificate and key files are read for a renewal (cert-manager, certbot): a changed pair that "
+              + "checks out is served to new connections and trusted for calls between instances; one that does not is "
+              + "logged and the old one kept. 0: read at start only.")
       .define(VECTORS, Type.LIST, "perceptual", Importance.HIGH,
           "Named vectors to compute for every image; each has its own store, thresholds and k under vector.<name>.*")
       .define(FETCH_CONNECT_TIMEOUT_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.LOW, "Connect timeout for image URLs.")
@@ -359,6 +364,7 @@ public final class LookalikeConfig extends AbstractConfig {
   public String httpTlsPrivateKey() { return getString(HTTP_TLS_PRIVATE_KEY).strip(); }
   public String httpTlsKeystore() { return getString(HTTP_TLS_KEYSTORE).strip(); }
   public String httpTlsKeystorePassword() { return getPassword(HTTP_TLS_KEYSTORE_PASSWORD).value(); }
+  public long httpTlsReloadIntervalMs() { return getLong(HTTP_TLS_RELOAD_INTERVAL_MS); }
   public long queryTimeoutMs() { return getLong(QUERY_TIMEOUT_MS); }
   public List<String> apiKeys() { return getList(AUTH_API_KEYS); }
   public List<String> metricsKeys() { return getList(AUTH_METRICS_KEYS); }

@@ -13,6 +13,7 @@ import dev.lookalike.server.http.HttpApi;
 import dev.lookalike.server.query.ClusterQueries;
 import dev.lookalike.server.query.PeerClient;
 import dev.lookalike.server.tls.TrustedCertificates;
+import dev.lookalike.server.tls.CertificateReloader;
 import dev.lookalike.server.tls.TlsIdentity;
 import dev.lookalike.topology.Topics;
 import dev.lookalike.topology.TopologyServices;
@@ -44,10 +45,11 @@ public final class LookalikeService implements AutoCloseable {
   private final ClusterQueries cluster;
   private final PeerClient peers;
   private final DuplicateFeed duplicates;
+  private final Optional<CertificateReloader> certificates;
 
   private LookalikeService(LookalikeConfig config, RestSchemaRegistryClient registry, ImageFetcher fetcher,
                            List<Embedder> embedders, HttpApi http, LookalikeStreams streams, ClusterQueries cluster,
-                           PeerClient peers, DuplicateFeed duplicates) {
+                           PeerClient peers, DuplicateFeed duplicates, Optional<CertificateReloader> certificates) {
     this.config = config;
     this.registry = registry;
     this.fetcher = fetcher;
@@ -57,6 +59,7 @@ public final class LookalikeService implements AutoCloseable {
     this.cluster = cluster;
     this.peers = peers;
     this.duplicates = duplicates;
+    this.certificates = certificates;
   }
 
   /** Creates topics, starts Kafka Streams and the HTTP server; returns once HTTP is listening. */
@@ -82,7 +85,8 @@ public final class LookalikeService implements AutoCloseable {
       registry.close();
       throw e;
     }
-    PeerClient peers = new PeerClient(Duration.ofMillis(config.queryTimeoutMs()), keys.peerToken(), tls.map(TrustedCertificates::of));
+    Optional<TrustedCertificates> trusted = tls.map(TrustedCertificates::of);
+    PeerClient peers = new PeerClient(Duration.ofMillis(config.queryTimeoutMs()), keys.peerToken(), trusted);
     ClusterQueries cluster = new ClusterQueries(streams.streams(), peers, self, topics.embedded().name(), streams.partitions(),
         config.queryTimeoutMs());
     http.attach(cluster, streams);
@@ -99,7 +103,13 @@ public final class LookalikeService implements AutoCloseable {
       throw e;
     }
     http.attach(duplicates);
-    return new LookalikeService(config, registry, fetcher, embedders, http, streams, cluster, peers, duplicates);
+    // A renewed certificate is served to new connections and trusted for calls to instances already serving it.
+    Optional<CertificateReloader> certificates = trusted.filter(t -> config.httpTlsReloadIntervalMs() > 0)
+        .map(t -> new CertificateReloader(config, Duration.ofMillis(config.httpTlsReloadIntervalMs()), renewed -> {
+          t.add(renewed.chain());
+          http.reloadTls(renewed);
+        }));
+    return new LookalikeService(config, registry, fetcher, embedders, http, streams, cluster, peers, duplicates, certificates);
   }
 
   /** log.level for the service's own loggers (dev.lookalike); a no-op unless Logback is the SLF4J backend. */
@@ -145,6 +155,7 @@ public final class LookalikeService implements AutoCloseable {
 
   @Override
   public void close() {
+    certificates.ifPresent(CertificateReloader::close);
     http.close();
     duplicates.close();
     cluster.close();

@@ -57,9 +57,9 @@ public final class HttpApi implements AutoCloseable {
   private final Api api;
   private final PrometheusMeterRegistry metrics;
   private final DuplicateRoutes duplicates;
-  private final boolean tls;
+  private final Optional<SslContextFactory.Server> tls;
 
-  private HttpApi(Javalin app, Api api, PrometheusMeterRegistry metrics, DuplicateRoutes duplicates, boolean tls) {
+  private HttpApi(Javalin app, Api api, PrometheusMeterRegistry metrics, DuplicateRoutes duplicates, Optional<SslContextFactory.Server> tls) {
     this.app = app;
     this.api = api;
     this.metrics = metrics;
@@ -102,6 +102,7 @@ public final class HttpApi implements AutoCloseable {
     DuplicateRoutes duplicates = new DuplicateRoutes(config.httpMaxLiveClientsPerTenant());
     Gauge.builder("lookalike.live.clients", duplicates, DuplicateRoutes::liveClients)
         .description("clients connected to the live near-duplicate stream").register(metrics);
+    Optional<SslContextFactory.Server> ssl = tls.map(HttpApi::sslContextFactory);
     Javalin app = Javalin.create(cfg -> {
       cfg.jetty.host = config.httpHost();
       cfg.jetty.port = config.httpPort();
@@ -112,7 +113,7 @@ public final class HttpApi implements AutoCloseable {
       cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
       cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEAD_BYTES));
       // Javalin adds its plain connector only when none is given.
-      tls.ifPresent(identity -> cfg.jetty.addConnector((server, http) -> httpsConnector(server, http, identity, config)));
+      ssl.ifPresent(factory -> cfg.jetty.addConnector((server, http) -> httpsConnector(server, http, factory, config)));
       cfg.staticFiles.add(files -> {
         files.hostedPath = "/";
         files.directory = "/web";
@@ -174,13 +175,17 @@ public final class HttpApi implements AutoCloseable {
           + (ctx.res().getHeader("Allow") == null ? "" : "; use " + ctx.res().getHeader("Allow"))));
     });
     app.start();
-    return new HttpApi(app, api, metrics, duplicates, tls.isPresent());
+    return new HttpApi(app, api, metrics, duplicates, ssl);
   }
 
-  private static ServerConnector httpsConnector(Server server, HttpConfiguration http, TlsIdentity identity, LookalikeConfig config) {
+  private static SslContextFactory.Server sslContextFactory(TlsIdentity identity) {
     SslContextFactory.Server ssl = new SslContextFactory.Server();
     ssl.setKeyStore(identity.keyStore());
     ssl.setKeyManagerPassword(new String(identity.keyPassword()));
+    return ssl;
+  }
+
+  private static ServerConnector httpsConnector(Server server, HttpConfiguration http, SslContextFactory.Server ssl, LookalikeConfig config) {
     SecureRequestCustomizer secure = new SecureRequestCustomizer();
     // One certificate: the client's host-name check is the one that matters; Jetty's own would refuse clients that
     // reach the instance by an address the certificate does not name but the client accepts (an IP it pinned).
@@ -244,7 +249,20 @@ public final class HttpApi implements AutoCloseable {
 
   /** "https" when the API serves TLS, else "http". */
   public String scheme() {
-    return tls ? "https" : "http";
+    return tls.isPresent() ? "https" : "http";
+  }
+
+  /** Serves a renewed key and certificate to new connections; open connections keep theirs. */
+  public void reloadTls(TlsIdentity identity) {
+    SslContextFactory.Server ssl = tls.orElseThrow(() -> new IllegalStateException("the API serves plain HTTP"));
+    try {
+      ssl.reload(factory -> {
+        factory.setKeyStore(identity.keyStore());
+        factory.setKeyManagerPassword(new String(identity.keyPassword()));
+      });
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot load the renewed certificate into the server: " + e.getMessage(), e);
+    }
   }
 
   /** Clients connected to the live near-duplicate stream now. */

@@ -10,6 +10,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -21,12 +22,16 @@ import javax.net.ssl.X509TrustManager;
  * Whom a client of the HTTP API trusts: the JVM's certificate authorities and some certificates
  * of its own, so a self-signed certificate or a private CA works without touching the JVM's trust
  * store. An instance calling another trusts its own chain ({@link #of(TlsIdentity)}): the instances
- * of one deployment share a certificate or its issuer. Host names are still verified: the
- * certificate must name the host called.
+ * of one deployment share a certificate or its issuer; when it is renewed, the new chain is
+ * {@link #add added}, and the old one stays trusted for the instances that have not reloaded yet.
+ * Host names are still verified: the certificate must name the host called.
  */
 public final class TrustedCertificates {
 
-  private final X509TrustManager trustManager;
+  private final X509TrustManager jvm;
+  private final List<X509Certificate> own = new CopyOnWriteArrayList<>();
+  private volatile X509TrustManager ownTrust;
+  private final X509TrustManager trustManager = new Either();
   private final SSLContext sslContext;
 
   /** What an instance trusts when it calls another: its own chain. */
@@ -36,15 +41,25 @@ public final class TrustedCertificates {
 
   public TrustedCertificates(List<X509Certificate> certificates) {
     try {
-      X509TrustManager jvm = trustManager(null);
-      KeyStore own = KeyStore.getInstance("PKCS12");
-      own.load(null, null);
-      int i = 0;
-      for (X509Certificate certificate : certificates) own.setCertificateEntry("own-" + i++, certificate);
-      this.trustManager = new Either(jvm, trustManager(own));
+      this.jvm = trustManager(null);
+      add(certificates);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, new TrustManager[] {trustManager}, null);
       this.sslContext = context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot set up the trusted certificates: " + e.getMessage(), e);
+    }
+  }
+
+  /** Trusts these certificates too (a renewed chain); connections made from now on see them. */
+  public synchronized void add(List<X509Certificate> certificates) {
+    for (X509Certificate certificate : certificates) if (!own.contains(certificate)) own.add(certificate);
+    try {
+      KeyStore anchors = KeyStore.getInstance("PKCS12");
+      anchors.load(null, null);
+      int i = 0;
+      for (X509Certificate certificate : own) anchors.setCertificateEntry("own-" + i++, certificate);
+      ownTrust = trustManager(anchors);
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot set up the trusted certificates: " + e.getMessage(), e);
     }
@@ -79,14 +94,14 @@ public final class TrustedCertificates {
   }
 
   /** Trusted by the JVM's authorities or by our own certificates. */
-  private record Either(X509TrustManager first, X509TrustManager second) implements X509TrustManager {
+  private final class Either implements X509TrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
       try {
-        first.checkServerTrusted(chain, authType);
+        jvm.checkServerTrusted(chain, authType);
       } catch (CertificateException e) {
-        second.checkServerTrusted(chain, authType);
+        ownTrust.checkServerTrusted(chain, authType);
       }
     }
 
@@ -97,7 +112,7 @@ public final class TrustedCertificates {
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-      return Stream.concat(Stream.of(first.getAcceptedIssuers()), Stream.of(second.getAcceptedIssuers())).toArray(X509Certificate[]::new);
+      return Stream.concat(Stream.of(jvm.getAcceptedIssuers()), Stream.of(ownTrust.getAcceptedIssuers())).toArray(X509Certificate[]::new);
     }
   }
 }
