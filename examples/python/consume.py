@@ -37,15 +37,18 @@ def when(ts):
 
 
 def describe(topic, key, event):
+    if event is None and topic != RECOMMENDATIONS:
+        return f"{topic}: {key} (no value)"
     if topic == NEAR_DUPLICATES:
         return (f"{event['kind']:<5} {event['imageId']} duplicates {event['duplicateOf']}"
                 f"  similarity={event['similarity']:.4f} vector={event['vectorName']}"
                 f" tenant={event['tenant']} at {when(event['detectedAt'])}")
     if topic == DEAD_LETTER:
         original = event["originalValue"]
+        kept = f"{len(original)} bytes" if original is not None else "not kept"
         return (f"DEAD  {event['key']} {event['errorCode']} (retriable={event['retriable']}): {event['message']}"
                 f"  [from {event['sourceTopic']}/{event['sourcePartition']}@{event['sourceOffset']},"
-                f" original {len(original) if original is not None else 'not kept'} bytes, at {when(event['failedAt'])}]")
+                f" original {kept}, at {when(event['failedAt'])}]")
     if event is None:
         return f"RECS  {key} deleted"
     items = ", ".join(f"{i['imageId']} {i['score']:.3f}" for i in event["items"]) or "nothing similar yet"
