@@ -7,7 +7,8 @@ import java.util.Map;
  * Rejections before a route runs (401, 429), in the JSON shape of the API being called, so each
  * hosted API's clients parse them as they would the original: Azure AI Vision answers
  * {"error":{"code":"401"|"429",...}}, Foundry {"error":{"code":"Unauthorized"|"TooManyRequests",...}},
- * CoreViz {"error":"Unauthorized"|"Too Many Requests","message":...}, Lookalike its own codes.
+ * CoreViz {"error":"Unauthorized"|"Too Many Requests","message":...}, Weaviate's GraphQL
+ * {"errors":[{"message"}]}, Lookalike its own codes.
  */
 final class ErrorShapes {
 
@@ -20,6 +21,10 @@ final class ErrorShapes {
       body = Map.of("error", Map.of("code", String.valueOf(status), "message", message));
     } else if (path.startsWith("/api/ai/")) {
       body = Map.of("error", status == 401 ? "Unauthorized" : "Too Many Requests", "message", message);
+    } else if (path.startsWith("/v1/graphql")) {
+      // GraphQL's errors, and Weaviate's REST shape, which its Java client reads on a status other than 200.
+      body = Map.of("errors", java.util.List.of(Map.of("message", message, "extensions", Map.of("code", ourCode))),
+          "error", java.util.List.of(Map.of("message", message)));
     } else if (path.startsWith("/images/")) {
       body = Map.of("error", Map.of("code", status == 401 ? "Unauthorized" : "TooManyRequests", "message", message));
     } else {

@@ -139,6 +139,7 @@ public final class HttpApi implements AutoCloseable {
       cfg.routes.sse(DuplicateRoutes.LIVE_PATH, duplicates::live);
       cfg.routes.post("/v1/search", search::search);
       cfg.routes.post("/v1/search/image", search::searchByUpload);
+      cfg.routes.post("/v1/graphql", new GraphQlRoutes(search)::query); // Weaviate's Get queries
       cfg.routes.post("/computervision/retrieval:vectorizeImage", seeds::vectorizeImage);
       cfg.routes.post("/computervision/retrieval:vectorizeText", seeds::vectorizeText);
       cfg.routes.post("/images/embeddings", seeds::imageEmbeddings);

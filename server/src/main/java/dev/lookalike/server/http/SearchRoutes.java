@@ -13,6 +13,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** {@code POST /v1/search}: nearImage, nearVector or nearObject, with a filter and a limit. */
 final class SearchRoutes {
@@ -33,7 +34,21 @@ final class SearchRoutes {
     long start = System.nanoTime();
     SearchRequest request = parse(ctx.bodyAsBytes());
     if (request == null) throw ApiException.badRequest("the body must be a JSON object, not null"); // else a 500
-    if (request.filter() != null && (request.filter().tags() != null && request.filter().tags().contains(null) || request.filter().attributes() != null && request.filter().attributes().containsValue(null))) throw ApiException.badRequest("filter tags and attribute values must not be null");
+    Hits hits = run(ctx, request);
+    ctx.json(Map.of("targetVector", hits.vector(), "results", SearchResults.of(hits.images(), null),
+        "tookMs", (System.nanoTime() - start) / 1_000_000));
+  }
+
+  /** What a search found, and in which named vector. */
+  record Hits(String vector, List<ScoredImage> images) {}
+
+  /** Runs a search however it was asked: the JSON body of /v1/search, or a Weaviate GraphQL query. */
+  Hits run(Context ctx, SearchRequest request) {
+    // By stream: an immutable list's contains(null) throws.
+    if (request.filter() != null && (request.filter().tags() != null && request.filter().tags().stream().anyMatch(Objects::isNull)
+        || request.filter().attributes() != null && request.filter().attributes().values().stream().anyMatch(Objects::isNull))) {
+      throw ApiException.badRequest("filter tags and attribute values must not be null");
+    }
     if (request.operatorCount() != 1) throw ApiException.badRequest("give exactly one of nearImage, nearText, nearVector, nearObject");
     VectorConfig vector = api.vector(request.targetVector());
     int limit = Requests.checkLimit(request.limitOrDefault());
@@ -52,9 +67,7 @@ final class SearchRoutes {
     } else {
       query = vectors.ofImage(tenant, vector.name(), request.nearImage());
     }
-    List<ScoredImage> hits = api.cluster().search(vector.name(), query, filter, limit);
-    ctx.json(Map.of("targetVector", vector.name(), "results", SearchResults.of(hits, null),
-        "tookMs", (System.nanoTime() - start) / 1_000_000));
+    return new Hits(vector.name(), api.cluster().search(vector.name(), query, filter, limit));
   }
 
   /**

@@ -36,6 +36,18 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
+import io.weaviate.client.Config;
+import io.weaviate.client.WeaviateClient;
+import io.weaviate.client.base.Result;
+import io.weaviate.client.base.WeaviateErrorMessage;
+import io.weaviate.client.v1.filters.Operator;
+import io.weaviate.client.v1.filters.WhereFilter;
+import io.weaviate.client.v1.graphql.model.GraphQLResponse;
+import io.weaviate.client.v1.graphql.query.argument.Bm25Argument;
+import io.weaviate.client.v1.graphql.query.argument.NearImageArgument;
+import io.weaviate.client.v1.graphql.query.argument.NearObjectArgument;
+import io.weaviate.client.v1.graphql.query.argument.WhereArgument;
+import io.weaviate.client.v1.graphql.query.fields.Field;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,6 +176,55 @@ class HttpApiIntegrationTest {
 
     JsonNode strict = json(post("/v1/search", "{\"nearObject\":{\"id\":\"base\"},\"minScore\":0.99999}"));
     assertThat(strict.path("results")).isEmpty();
+  }
+
+  /**
+   * Weaviate's own Java client ({@code io.weaviate:client}), as code written for Weaviate's
+   * {@code nearImage} runs it: the class name is the client's, the key goes as a Bearer token.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void weaviatesOwnClientSearchesWithGraphQl() {
+    URI url = URI.create(service.httpUrl());
+    WeaviateClient client = new WeaviateClient(new Config("http", url.getHost() + ":" + url.getPort(),
+        Map.of("Authorization", "Bearer " + DEFAULT_KEY)));
+    String b64 = Base64.getEncoder().encodeToString(TestImages.jpeg(base, 70));
+    Field additional = Field.builder().name("_additional")
+        .fields(Field.builder().name("id").build(), Field.builder().name("distance").build(), Field.builder().name("certainty").build()).build();
+
+    Result<GraphQLResponse> byImage = client.graphQL().get().withClassName("Photo")
+        .withNearImage(NearImageArgument.builder().image(b64).build()).withLimit(2)
+        .withFields(Field.builder().name("tags").build(), Field.builder().name("uploadedAt").build(), additional).run();
+    assertThat(byImage.getError()).as("%s", byImage.getError()).isNull();
+    List<Map<String, Object>> photos = ((Map<String, List<Map<String, Object>>>) ((Map<String, Object>) byImage.getResult().getData()).get("Get")).get("Photo");
+    assertThat(photos).extracting(p -> ((Map<String, Object>) p.get("_additional")).get("id")).containsExactly("base", "base-small");
+    Map<String, Object> best = (Map<String, Object>) photos.get(0).get("_additional");
+    double distance = ((Number) best.get("distance")).doubleValue();
+    assertThat(distance).isBetween(0.0, 0.05);
+    assertThat(((Number) best.get("certainty")).doubleValue()).isCloseTo(1 - distance / 2, org.assertj.core.data.Offset.offset(1e-4));
+    assertThat(photos.get(0).get("tags")).isEqualTo(List.of("cat"));
+    assertThat(Instant.parse((String) photos.get(0).get("uploadedAt"))).isBefore(Instant.now());
+
+    Result<GraphQLResponse> byObject = client.graphQL().get().withClassName("Photo")
+        .withNearObject(NearObjectArgument.builder().id("base").build())
+        .withWhere(WhereArgument.builder().filter(WhereFilter.builder().path("tags").operator(Operator.ContainsAll).valueText("cat").build()).build())
+        .withFields(Field.builder().name("imageId").build()).run();
+    assertThat(byObject.getError()).isNull();
+    assertThat(((Map<String, Map<String, Object>>) byObject.getResult().getData()).get("Get").get("Photo"))
+        .isEqualTo(List.of(Map.of("imageId", "base-small")));
+
+    Result<GraphQLResponse> keyword = client.graphQL().get().withClassName("Photo")
+        .withBm25(Bm25Argument.builder().query("cat").build()).withFields(Field.builder().name("imageId").build()).run();
+    assertThat(keyword.hasErrors()).isTrue();
+    assertThat(keyword.getError().getStatusCode()).isEqualTo(400);
+    assertThat(keyword.getError().getMessages()).extracting(WeaviateErrorMessage::getMessage)
+        .singleElement().asString().contains("argument 'bm25' of Photo is not supported");
+
+    Result<GraphQLResponse> wrongKey = new WeaviateClient(new Config("http", url.getHost() + ":" + url.getPort(),
+        Map.of("Authorization", "Bearer not-a-key"))).graphQL().get().withClassName("Photo")
+        .withNearObject(NearObjectArgument.builder().id("base").build()).withFields(Field.builder().name("imageId").build()).run();
+    assertThat(wrongKey.getError().getStatusCode()).isEqualTo(401);
+    assertThat(wrongKey.getError().getMessages().get(0).getMessage()).startsWith("a valid API key is required");
   }
 
   /** Ids may hold any printable character; clients encode them as a path segment (%2F for a slash), as browsers and URLEncoder do. */
