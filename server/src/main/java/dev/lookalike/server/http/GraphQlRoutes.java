@@ -34,10 +34,10 @@ final class GraphQlRoutes {
     try {
       List<WeaviateGet> classes = WeaviateGet.of(GraphQlParser.parse(queryOf(ctx.bodyAsBytes())));
       Map<String, Object> get = new LinkedHashMap<>();
-      for (WeaviateGet one : classes) get.put(one.responseKey(), one.render(search.run(ctx, one.request()).images()));
+      for (WeaviateGet one : classes) get.put(one.responseKey(), one.render(search.run(ctx, one.request(), true).images()));
       ctx.json(Map.of("data", Map.of("Get", get)));
     } catch (GraphQlException e) {
-      errors(ctx, 400, "GRAPHQL_UNSUPPORTED", e.getMessage());
+      errors(ctx, 400, e.code(), e.getMessage());
     } catch (ApiException e) {
       HttpApi.retryAfter(ctx, e);
       errors(ctx, e.status(), e.code(), e.getMessage());
@@ -53,10 +53,10 @@ final class GraphQlRoutes {
     try {
       request = JSON.readTree(body);
     } catch (IOException e) {
-      throw new GraphQlException("the body must be JSON: {\"query\": \"{ Get { ... } }\"}");
+      throw GraphQlException.badRequest("the body must be JSON: {\"query\": \"{ Get { ... } }\"}");
     }
     if (request == null || !request.isObject() || !request.path("query").isTextual()) {
-      throw new GraphQlException("the body must be a JSON object with the query as a string: {\"query\": \"{ Get { ... } }\"}");
+      throw GraphQlException.badRequest("the body must be a JSON object with the query as a string: {\"query\": \"{ Get { ... } }\"}");
     }
     JsonNode variables = request.path("variables");
     if (!variables.isMissingNode() && !variables.isNull() && !variables.isEmpty()) {

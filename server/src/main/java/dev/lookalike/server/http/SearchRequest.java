@@ -38,6 +38,9 @@ public record SearchRequest(NearImage nearImage, NearText nearText, NearVector n
         : nearObject != null ? nearObject.certainty() : nearText != null ? nearText.certainty() : null;
     Float distance = nearImage != null ? nearImage.distance() : nearVector != null ? nearVector.distance()
         : nearObject != null ? nearObject.distance() : nearText != null ? nearText.distance() : null;
+    if (certainty != null && distance != null) {
+      throw ApiException.badRequest("give certainty or distance, not both (they are two scales of one bound)"); // as Weaviate
+    }
     if (certainty != null) min = Math.max(min, 2 * certainty - 1); // certainty = (1 + cos) / 2
     if (distance != null) min = Math.max(min, 1 - distance); // cosine distance = 1 - cos
     return min;

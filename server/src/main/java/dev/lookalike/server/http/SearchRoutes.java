@@ -42,8 +42,16 @@ final class SearchRoutes {
   /** What a search found, and in which named vector. */
   record Hits(String vector, List<ScoredImage> images) {}
 
-  /** Runs a search however it was asked: the JSON body of /v1/search, or a Weaviate GraphQL query. */
+  /** Runs a search as /v1/search does: nearObject's own image is left out of its answer. */
   Hits run(Context ctx, SearchRequest request) {
+    return run(ctx, request, false);
+  }
+
+  /**
+   * Runs a search however it was asked: the JSON body of /v1/search, or a Weaviate GraphQL query,
+   * which keeps nearObject's own image (Weaviate answers it first, at distance 0).
+   */
+  Hits run(Context ctx, SearchRequest request, boolean keepNearObject) {
     // By stream: an immutable list's contains(null) throws.
     if (request.filter() != null && (request.filter().tags() != null && request.filter().tags().stream().anyMatch(Objects::isNull)
         || request.filter().attributes() != null && request.filter().attributes().values().stream().anyMatch(Objects::isNull))) {
@@ -59,7 +67,7 @@ final class SearchRoutes {
     if (request.nearObject() != null) {
       VectorEntry entry = nearObject(vector, request.nearObject(), tenant);
       query = VectorMath.toArray(entry.getVector());
-      filter = filter.excluding(entry.getImageId());
+      if (!keepNearObject) filter = filter.excluding(entry.getImageId());
     } else if (request.nearText() != null) {
       query = vectors.ofText(tenant, vector.name(), request.nearText().query());
     } else if (request.nearVector() != null) {

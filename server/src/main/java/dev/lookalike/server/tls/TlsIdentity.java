@@ -110,6 +110,11 @@ public final class TlsIdentity {
   }
 
   private static List<X509Certificate> certificates(Path file) {
+    String text = new String(read(file, LookalikeConfig.HTTP_TLS_CERTIFICATE), StandardCharsets.US_ASCII);
+    if (!text.contains("-----BEGIN CERTIFICATE-----") && text.contains("PRIVATE KEY-----")) {
+      throw new ConfigException(LookalikeConfig.HTTP_TLS_CERTIFICATE + ": " + file + " holds a private key, not a certificate: are "
+          + LookalikeConfig.HTTP_TLS_CERTIFICATE + " and " + LookalikeConfig.HTTP_TLS_PRIVATE_KEY + " swapped?");
+    }
     try {
       List<X509Certificate> chain = TrustedCertificates.readPem(file);
       if (chain.isEmpty()) throw new ConfigException(LookalikeConfig.HTTP_TLS_CERTIFICATE + ": " + file + " holds no certificate");
@@ -125,14 +130,19 @@ public final class TlsIdentity {
   private static PrivateKey privateKey(Path file, String algorithm) {
     String text = new String(read(file, LookalikeConfig.HTTP_TLS_PRIVATE_KEY), StandardCharsets.US_ASCII);
     Matcher block = PEM_BLOCK.matcher(text);
+    boolean certificate = false;
     while (block.find()) {
       String type = block.group(1);
       if (type.equals("PRIVATE KEY")) return pkcs8(file, block.group(2), algorithm);
-      if (type.endsWith("PRIVATE KEY")) throw new ConfigException(LookalikeConfig.HTTP_TLS_PRIVATE_KEY + ": " + file + " holds a "
-          + type + "; the service reads unencrypted PKCS#8 (BEGIN PRIVATE KEY): convert it with "
+      if (type.endsWith("PRIVATE KEY")) throw new ConfigException(LookalikeConfig.HTTP_TLS_PRIVATE_KEY + ": " + file + " holds a '"
+          + type + "' block; the service reads unencrypted PKCS#8 (BEGIN PRIVATE KEY): convert it with "
           + "openssl pkcs8 -topk8 -nocrypt -in " + file.getFileName() + " -out key8.pem, or use a PKCS#12 keystore");
+      certificate |= type.equals("CERTIFICATE");
     }
-    throw new ConfigException(LookalikeConfig.HTTP_TLS_PRIVATE_KEY + ": " + file + " holds no PEM private key (BEGIN PRIVATE KEY)");
+    throw new ConfigException(LookalikeConfig.HTTP_TLS_PRIVATE_KEY + ": " + file + (certificate
+        ? " holds a certificate, not a private key: are " + LookalikeConfig.HTTP_TLS_CERTIFICATE + " and "
+            + LookalikeConfig.HTTP_TLS_PRIVATE_KEY + " swapped?"
+        : " holds no PEM private key (BEGIN PRIVATE KEY)"));
   }
 
   private static PrivateKey pkcs8(Path file, String base64, String algorithm) {

@@ -176,6 +176,8 @@ class HttpApiIntegrationTest {
 
     JsonNode strict = json(post("/v1/search", "{\"nearObject\":{\"id\":\"base\"},\"minScore\":0.99999}"));
     assertThat(strict.path("results")).isEmpty();
+    HttpResponse<String> twoScales = post("/v1/search", "{\"nearObject\":{\"id\":\"base\",\"certainty\":0.9,\"distance\":0.5}}");
+    assertThat(twoScales.statusCode()).as("Weaviate refuses both bounds at once: it cannot say which was meant").isEqualTo(400);
   }
 
   /**
@@ -210,8 +212,15 @@ class HttpApiIntegrationTest {
         .withWhere(WhereArgument.builder().filter(WhereFilter.builder().path("tags").operator(Operator.ContainsAll).valueText("cat").build()).build())
         .withFields(Field.builder().name("imageId").build()).run();
     assertThat(byObject.getError()).isNull();
+    // As in Weaviate, nearObject's own image comes first (/v1/search leaves it out).
     assertThat(((Map<String, Map<String, Object>>) byObject.getResult().getData()).get("Get").get("Photo"))
-        .isEqualTo(List.of(Map.of("imageId", "base-small")));
+        .isEqualTo(List.of(Map.of("imageId", "base"), Map.of("imageId", "base-small")));
+
+    Result<GraphQLResponse> bothBounds = client.graphQL().get().withClassName("Photo")
+        .withNearObject(NearObjectArgument.builder().id("base").distance(0.5f).certainty(0.9f).build())
+        .withFields(Field.builder().name("imageId").build()).run();
+    assertThat(bothBounds.getError().getStatusCode()).isEqualTo(400);
+    assertThat(bothBounds.getError().getMessages().get(0).getMessage()).startsWith("give certainty or distance, not both");
 
     Result<GraphQLResponse> keyword = client.graphQL().get().withClassName("Photo")
         .withBm25(Bm25Argument.builder().query("cat").build()).withFields(Field.builder().name("imageId").build()).run();

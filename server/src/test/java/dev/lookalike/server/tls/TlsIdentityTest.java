@@ -57,10 +57,10 @@ class TlsIdentityTest {
     Path pkcs1 = Files.writeString(dir.resolve("pkcs1.key"), TestCertificates.pem("RSA PRIVATE KEY", new byte[] {1, 2, 3}));
     assertThatThrownBy(() -> TlsIdentity.fromPem(rsa.certificatePem(), pkcs1))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("holds a RSA PRIVATE KEY")
+        .hasMessageContaining("holds a 'RSA PRIVATE KEY' block")
         .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt -in pkcs1.key -out key8.pem");
     Path encrypted = Files.writeString(dir.resolve("encrypted.key"), TestCertificates.pem("ENCRYPTED PRIVATE KEY", new byte[] {1}));
-    assertThatThrownBy(() -> TlsIdentity.fromPem(rsa.certificatePem(), encrypted)).hasMessageContaining("holds a ENCRYPTED PRIVATE KEY");
+    assertThatThrownBy(() -> TlsIdentity.fromPem(rsa.certificatePem(), encrypted)).hasMessageContaining("holds a 'ENCRYPTED PRIVATE KEY' block");
   }
 
   @Test
@@ -83,6 +83,10 @@ class TlsIdentityTest {
         .hasMessageStartingWith("http.tls.keystore: cannot open " + ec.keystore() + " as PKCS#12 with http.tls.keystore.password");
     Path notPem = Files.writeString(dir.resolve("garbage.crt"), "hello");
     assertThatThrownBy(() -> TlsIdentity.fromPem(notPem, ec.keyPem())).hasMessageContaining("garbage.crt");
+    assertThatThrownBy(() -> TlsIdentity.fromPem(ec.keyPem(), ec.certificatePem()))
+        .hasMessageEndingWith("holds a private key, not a certificate: are http.tls.certificate and http.tls.private.key swapped?");
+    assertThatThrownBy(() -> TlsIdentity.fromPem(ec.certificatePem(), ec.certificatePem()))
+        .hasMessageEndingWith("holds a certificate, not a private key: are http.tls.certificate and http.tls.private.key swapped?");
     Path noKey = Files.writeString(dir.resolve("nokey.pem"), "just text");
     assertThatThrownBy(() -> TlsIdentity.fromPem(ec.certificatePem(), noKey)).hasMessageContaining("holds no PEM private key");
   }

@@ -10,8 +10,8 @@ import java.util.Map;
  * Reads the part of GraphQL that Weaviate's clients send for a query: one operation, fields with
  * arguments and selection sets, and literal values (strings, numbers, booleans, null, enum names,
  * lists and objects). Variables, fragments and directives are refused with a message that says
- * so; so is anything malformed, always as a {@link GraphQlException}, never a stack overflow:
- * nesting is bounded.
+ * so ({@link GraphQlException#UNSUPPORTED}); so is anything malformed ({@link GraphQlException#SYNTAX}),
+ * always as a {@link GraphQlException}, never a stack overflow: nesting is bounded.
  */
 public final class GraphQlParser {
 
@@ -39,7 +39,7 @@ public final class GraphQlParser {
 
   /** The operation's top-level selection. */
   public static List<Field> parse(String query) {
-    if (query == null || query.isBlank()) throw new GraphQlException("the query is empty");
+    if (query == null || query.isBlank()) throw new GraphQlException(GraphQlException.SYNTAX, "the query is empty");
     GraphQlParser parser = new GraphQlParser(query);
     List<Field> selection = parser.operation();
     parser.skipIgnored();
@@ -53,12 +53,12 @@ public final class GraphQlParser {
     skipIgnored();
     if (peek() != '{') {
       String keyword = name();
-      if (keyword.equals("mutation") || keyword.equals("subscription")) throw error(keyword + " is not supported: only queries");
+      if (keyword.equals("mutation") || keyword.equals("subscription")) throw unsupported(keyword + " is not supported: only queries");
       if (!keyword.equals("query")) throw error("expected '{' or 'query', found '" + keyword + "'");
       skipIgnored();
       if (isNameStart(peek())) name();
       skipIgnored();
-      if (peek() == '(') throw error("variables are not supported: write the values into the query");
+      if (peek() == '(') throw unsupported("variables are not supported: write the values into the query");
     }
     return selectionSet();
   }
@@ -79,7 +79,7 @@ public final class GraphQlParser {
   }
 
   private Field field() {
-    if (text.startsWith("...", at)) throw error("fragments are not supported");
+    if (text.startsWith("...", at)) throw unsupported("fragments are not supported");
     String first = name();
     String alias = null;
     String name = first;
@@ -94,7 +94,7 @@ public final class GraphQlParser {
     Map<String, Object> arguments = Map.of();
     if (peek() == '(') arguments = arguments();
     skipIgnored();
-    if (peek() == '@') throw error("directives are not supported");
+    if (peek() == '@') throw unsupported("directives are not supported");
     List<Field> selection = peek() == '{' ? selectionSet() : List.of();
     return new Field(alias, name, arguments, selection);
   }
@@ -121,7 +121,7 @@ public final class GraphQlParser {
     if (c == '"') return string();
     if (c == '[') return list();
     if (c == '{') return object();
-    if (c == '$') throw error("variables are not supported: write the values into the query");
+    if (c == '$') throw unsupported("variables are not supported: write the values into the query");
     if (c == '-' || Character.isDigit(c)) return number();
     if (isNameStart(c)) {
       String name = name();
@@ -179,7 +179,7 @@ public final class GraphQlParser {
   }
 
   private String string() {
-    if (text.startsWith("\"\"\"", at)) throw error("block strings are not supported");
+    if (text.startsWith("\"\"\"", at)) throw unsupported("block strings are not supported");
     at++;
     StringBuilder out = new StringBuilder();
     while (at < text.length()) {
@@ -262,6 +262,14 @@ public final class GraphQlParser {
   }
 
   private GraphQlException error(String message) {
+    return new GraphQlException(GraphQlException.SYNTAX, message + position());
+  }
+
+  private GraphQlException unsupported(String message) {
+    return new GraphQlException(GraphQlException.UNSUPPORTED, message + position());
+  }
+
+  private String position() {
     int line = 1;
     int column = 1;
     for (int i = 0; i < Math.min(at, text.length()); i++) {
@@ -272,6 +280,6 @@ public final class GraphQlParser {
         column++;
       }
     }
-    return new GraphQlException(message + " (line " + line + ", column " + column + ")");
+    return " (line " + line + ", column " + column + ")";
   }
 }

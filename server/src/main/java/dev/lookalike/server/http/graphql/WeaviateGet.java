@@ -18,16 +18,17 @@ import java.util.Set;
  * One class of a Weaviate {@code Get} query, read as a Lookalike search: the near-operator
  * ({@code nearImage}, {@code nearVector}, {@code nearText}, {@code nearObject}, with
  * {@code certainty}, {@code distance} and {@code targetVectors}), {@code limit}, {@code tenant}
- * and a {@code where} filter on tags, tenant and attributes. Lookalike holds one collection of
+ * and a {@code where} filter on tags, tenant and attributes. As in Weaviate, nearObject's own image
+ * is part of its answer (first, at distance 0), unlike /v1/search. Lookalike holds one collection of
  * images, so the class name only names the answer. Everything else is refused by name, before
  * any search runs, rather than ignored: a client must not get answers to a question it did not ask.
  */
 public record WeaviateGet(String className, String responseKey, SearchRequest request, List<Field> selection) {
 
   /** The properties of a stored image, as a Weaviate class would have them. */
-  static final Set<String> PROPERTIES = Set.of("imageId", "tenant", "tags", "uploadedAt", "attributes");
-  static final Set<String> ADDITIONAL = Set.of("id", "distance", "certainty");
-  private static final Set<String> ARGUMENTS = Set.of("nearImage", "nearVector", "nearText", "nearObject", "limit", "tenant", "where");
+  static final List<String> PROPERTIES = List.of("imageId", "tenant", "tags", "uploadedAt", "attributes");
+  static final List<String> ADDITIONAL = List.of("id", "distance", "certainty");
+  private static final List<String> ARGUMENTS = List.of("nearImage", "nearVector", "nearText", "nearObject", "limit", "tenant", "where");
 
   /** The classes of the query's {@code Get}. */
   public static List<WeaviateGet> of(List<Field> operation) {
@@ -154,7 +155,7 @@ public record WeaviateGet(String className, String responseKey, SearchRequest re
   /** A near-operator's fields: its own (required), certainty, distance and targetVectors. */
   @SuppressWarnings("unchecked")
   private static Map<String, Object> operator(Map<String, Object> args, String name, Set<String> own) {
-    if (!(args.get(name) instanceof Map<?, ?> near)) throw new GraphQlException(name + " must be an object");
+    if (!(args.get(name) instanceof Map<?, ?> near)) throw GraphQlException.badRequest(name + " must be an object");
     for (Object key : near.keySet()) {
       if (!own.contains(key) && !Set.of("certainty", "distance", "targetVectors").contains(key)) {
         throw new GraphQlException(name + "." + key + " is not supported; Lookalike takes " + own + ", certainty, distance and targetVectors");
@@ -178,13 +179,16 @@ public record WeaviateGet(String className, String responseKey, SearchRequest re
     final Map<String, String> attributes = new LinkedHashMap<>();
 
     void add(Object where) {
-      if (!(where instanceof Map<?, ?> clause)) throw new GraphQlException("where must be an object");
+      if (!(where instanceof Map<?, ?> clause)) throw GraphQlException.badRequest("where must be an object");
       String operator = clause.get("operator") instanceof EnumValue e ? e.name() : null;
-      if (operator == null) throw new GraphQlException("where needs an operator");
+      if (operator == null) throw GraphQlException.badRequest("where needs an operator");
       if (operator.equals("And")) {
-        if (!(clause.get("operands") instanceof List<?> operands)) throw new GraphQlException("And needs operands");
+        if (!(clause.get("operands") instanceof List<?> operands)) throw GraphQlException.badRequest("And needs operands");
         operands.forEach(this::add);
         return;
+      }
+      if (operator.equals("Or") || operator.equals("Not")) {
+        throw new GraphQlException("where " + operator + " is not supported; Lookalike's filters are joined by And");
       }
       List<String> path = strings(clause.get("path"), "where.path");
       Object value = clause.containsKey("valueText") ? clause.get("valueText") : clause.get("valueString");
@@ -198,8 +202,8 @@ public record WeaviateGet(String className, String responseKey, SearchRequest re
           || path.size() == 2 && path.get(0).equals("attributes"))) {
         attributes.put(path.get(path.size() - 1), text(value, "valueText"));
       } else {
-        throw new GraphQlException("where " + path + " " + operator + " is not supported; Lookalike filters tags (ContainsAll), "
-            + "tenant (Equal) and attributes (Equal), joined by And");
+        throw new GraphQlException("where " + path + " " + operator + " is not supported; Lookalike filters tags (ContainsAll, "
+            + "Equal), tenant (Equal) and attributes (Equal), joined by And");
       }
     }
 
@@ -210,20 +214,20 @@ public record WeaviateGet(String className, String responseKey, SearchRequest re
   }
 
   private static String string(Map<String, Object> near, String key, String operator) {
-    if (!near.containsKey(key)) throw new GraphQlException(operator + " needs " + key);
+    if (!near.containsKey(key)) throw GraphQlException.badRequest(operator + " needs " + key);
     return text(near.get(key), operator + "." + key);
   }
 
   private static String text(Object value, String what) {
     if (value instanceof String s) return s;
-    throw new GraphQlException(what + " must be a string");
+    throw GraphQlException.badRequest(what + " must be a string");
   }
 
   private static Float number(Map<String, Object> near, String key) {
     Object value = near.get(key);
     if (value == null) return null;
     if (value instanceof BigDecimal d) return d.floatValue();
-    throw new GraphQlException(key + " must be a number");
+    throw GraphQlException.badRequest(key + " must be a number");
   }
 
   private static Integer integer(Object value, String what) {
@@ -231,17 +235,17 @@ public record WeaviateGet(String className, String responseKey, SearchRequest re
       try {
         return d.intValueExact();
       } catch (ArithmeticException e) {
-        throw new GraphQlException(what + " must be a whole number");
+        throw GraphQlException.badRequest(what + " must be a whole number");
       }
     }
-    throw new GraphQlException(what + " must be a number");
+    throw GraphQlException.badRequest(what + " must be a number");
   }
 
   private static List<Float> floats(Object value) {
-    if (!(value instanceof List<?> list)) throw new GraphQlException("nearVector.vector must be a list of numbers");
+    if (!(value instanceof List<?> list)) throw GraphQlException.badRequest("nearVector.vector must be a list of numbers");
     List<Float> out = new ArrayList<>(list.size());
     for (Object item : list) {
-      if (!(item instanceof BigDecimal d)) throw new GraphQlException("nearVector.vector must be a list of numbers");
+      if (!(item instanceof BigDecimal d)) throw GraphQlException.badRequest("nearVector.vector must be a list of numbers");
       out.add(d.floatValue());
     }
     return out;
@@ -249,7 +253,7 @@ public record WeaviateGet(String className, String responseKey, SearchRequest re
 
   private static List<String> strings(Object value, String what) {
     if (value instanceof String s) return List.of(s);
-    if (!(value instanceof List<?> list)) throw new GraphQlException(what + " must be a list of strings");
+    if (!(value instanceof List<?> list)) throw GraphQlException.badRequest(what + " must be a list of strings");
     List<String> out = new ArrayList<>(list.size());
     for (Object item : list) out.add(text(item, what));
     return out;

@@ -53,6 +53,14 @@ class GraphQlParserTest {
   }
 
   @Test
+  void syntaxErrorsAndUnsupportedGraphQlHaveTheirOwnCodes() {
+    assertThatThrownBy(() -> GraphQlParser.parse("{ Get {")).isInstanceOfSatisfying(GraphQlException.class,
+        e -> assertThat(e.code()).isEqualTo(GraphQlException.SYNTAX));
+    assertThatThrownBy(() -> GraphQlParser.parse("{ Get { Image { ...parts } } }")).isInstanceOfSatisfying(GraphQlException.class,
+        e -> assertThat(e.code()).isEqualTo(GraphQlException.UNSUPPORTED));
+  }
+
+  @Test
   void whatIsNotSupportedSaysSo() {
     assertRefused("query Q($img: String) { Get { Image { imageId } } }", "variables are not supported");
     assertRefused("{ Get { Image(nearImage: {image: $img}) { imageId } } }", "variables are not supported");

@@ -69,8 +69,9 @@ class WeaviateGetTest {
     assertRefused("{ Get { Image(nearObject: {id: \"a\"}) { title } } }", "no property 'title'");
     assertRefused("{ Get { Image(nearObject: {id: \"a\"}) { _additional { vector } } } }", "_additional { vector } is not supported");
     assertRefused("{ Get { Image(nearObject: {id: \"a\"}, where: {path: [\"tags\"], operator: ContainsAny, valueText: [\"a\", \"b\"]}) "
-        + "{ imageId } } }", "where [tags] ContainsAny is not supported");
-    assertRefused("{ Get { Image(nearObject: {id: \"a\"}, limit: 2.5) { imageId } } }", "limit must be a whole number");
+        + "{ imageId } } }", "where [tags] ContainsAny is not supported; Lookalike filters tags (ContainsAll, Equal)");
+    assertRefused("{ Get { Image(nearObject: {id: \"a\"}, where: {operator: Or, operands: [{path: [\"tags\"], operator: Equal, "
+        + "valueText: \"a\"}]}) { imageId } } }", "where Or is not supported; Lookalike's filters are joined by And");
     assertRefused("{ Get { Image(nearObject: {id: \"a\", targetVectors: [\"x\", \"y\"]}) { imageId } } }", "names one vector");
     assertRefused("{ Get { Image(nearObject: {id: \"a\"}) } }", "Image needs a selection");
   }
@@ -81,7 +82,21 @@ class WeaviateGetTest {
     return gets.get(0);
   }
 
+  @Test
+  void aValueOfTheWrongKindIsABadRequestNotUnsupported() {
+    assertThatThrownBy(() -> WeaviateGet.of(GraphQlParser.parse("{ Get { Image(nearObject: {id: 5}) { imageId } } }")))
+        .isInstanceOfSatisfying(GraphQlException.class, e -> {
+          assertThat(e.code()).isEqualTo(GraphQlException.BAD_REQUEST);
+          assertThat(e.getMessage()).isEqualTo("nearObject.id must be a string");
+        });
+    assertThatThrownBy(() -> WeaviateGet.of(GraphQlParser.parse("{ Get { Image(nearObject: {id: \"a\"}, limit: 2.5) { imageId } } }")))
+        .isInstanceOfSatisfying(GraphQlException.class, e -> assertThat(e.code()).isEqualTo(GraphQlException.BAD_REQUEST))
+        .hasMessage("limit must be a whole number");
+  }
+
   private static void assertRefused(String query, String message) {
-    assertThatThrownBy(() -> WeaviateGet.of(GraphQlParser.parse(query))).isInstanceOf(GraphQlException.class).hasMessageContaining(message);
+    assertThatThrownBy(() -> WeaviateGet.of(GraphQlParser.parse(query)))
+        .isInstanceOfSatisfying(GraphQlException.class, e -> assertThat(e.code()).isEqualTo(GraphQlException.UNSUPPORTED))
+        .hasMessageContaining(message);
   }
 }
