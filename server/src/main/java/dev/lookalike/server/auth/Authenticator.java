@@ -75,7 +75,8 @@ public final class Authenticator {
 
   /** Health must answer load balancers without a key; the page and the API description hold no data. */
   private static boolean isOpen(String path) {
-    return path.equals("/health/live") || path.equals("/health/ready") || path.equals("/") || path.equals("/index.html")
+    return path.equals("/health/live") || path.equals("/health/ready") || path.equals("/v1/.well-known/live")
+        || path.equals("/v1/.well-known/ready") || path.equals("/") || path.equals("/index.html")
         || path.equals("/openapi.yaml") || path.equals("/openapi.json");
   }
 

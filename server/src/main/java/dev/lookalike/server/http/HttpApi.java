@@ -128,6 +128,10 @@ public final class HttpApi implements AutoCloseable {
       cfg.routes.before(ctx -> { if (ctx.req().getContentLengthLong() > cfg.http.maxRequestSize) throw new ApiException(413, "PAYLOAD_TOO_LARGE", "request body of " + ctx.req().getContentLengthLong() + " bytes is over " + cfg.http.maxRequestSize); });
       cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
       cfg.routes.get("/health/ready", ctx -> ready(ctx, api));
+      // Weaviate's probes, which its clients call to wait for a server (misc().readyChecker()): a status and, as
+      // Weaviate's, no body (its Java client reads the body as a string and failed on our JSON).
+      cfg.routes.get("/v1/.well-known/live", ctx -> ctx.status(HttpStatus.OK));
+      cfg.routes.get("/v1/.well-known/ready", ctx -> ctx.status(api.ready() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE));
       cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
       cfg.routes.get("/v1/images/{id}", images::get);
       cfg.routes.get("/v1/images/{id}/duplicates", images::duplicates);

@@ -76,6 +76,9 @@ class AuthTest {
     assertThat(send("GET", "/health/live", null, Map.of()).statusCode()).isEqualTo(200);
     assertThat(send("GET", "/health/ready", null, Map.of()).statusCode()).isEqualTo(503); // no streams here, but not 401
     assertThat(send("GET", "/", null, Map.of()).statusCode()).isEqualTo(200);
+    // Weaviate's probes too, as Weaviate answers them: a status, no body.
+    assertThat(send("GET", "/v1/.well-known/live", null, Map.of()).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/v1/.well-known/ready", null, Map.of()).statusCode()).isEqualTo(503);
   }
 
   @Test

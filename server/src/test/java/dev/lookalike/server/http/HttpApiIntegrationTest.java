@@ -194,6 +194,12 @@ class HttpApiIntegrationTest {
     Field additional = Field.builder().name("_additional")
         .fields(Field.builder().name("id").build(), Field.builder().name("distance").build(), Field.builder().name("certainty").build()).build();
 
+    // Code that waits for Weaviate before its first query, as its examples do; no key needed, as in Weaviate.
+    WeaviateClient anonymous = new WeaviateClient(new Config("http", url.getHost() + ":" + url.getPort()));
+    Result<Boolean> ready = anonymous.misc().readyChecker().run();
+    assertThat(ready.getResult()).as("%s", ready.getError()).isTrue();
+    assertThat(anonymous.misc().liveChecker().run().getResult()).isTrue();
+
     Result<GraphQLResponse> byImage = client.graphQL().get().withClassName("Photo")
         .withNearImage(NearImageArgument.builder().image(b64).build()).withLimit(2)
         .withFields(Field.builder().name("tags").build(), Field.builder().name("uploadedAt").build(), additional).run();
