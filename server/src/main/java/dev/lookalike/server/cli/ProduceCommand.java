@@ -175,18 +175,43 @@ final class ProduceCommand implements Callable<Integer> {
     Pacer pacer = new Pacer(throttle);
     try (Progress progress = Progress.create("produce", inputs.size(), quiet);
          UploadProducer producer = UploadProducer.create(config, "lookalike-produce", progress::step)) {
-      for (Input input : inputs) {
-        pacer.await();
-        String imageId = id != null ? id : idPrefix + input.id();
+      Thread interrupted = onInterrupt(producer, inputs.size());
+      try {
+        for (Input input : inputs) {
+          pacer.await();
+          String imageId = id != null ? id : idPrefix + input.id();
+          try {
+            producer.send(event(imageId, input, metadata));
+          } catch (IOException e) {
+            failures.add(new Failure(imageId, "cannot read " + input.file() + ": " + e.getMessage()));
+            progress.step();
+          }
+        }
+        return producer.finish();
+      } finally {
         try {
-          producer.send(event(imageId, input, metadata));
-        } catch (IOException e) {
-          failures.add(new Failure(imageId, "cannot read " + input.file() + ": " + e.getMessage()));
-          progress.step();
+          Runtime.getRuntime().removeShutdownHook(interrupted);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook runs, or has run: Ctrl-C came while sending
         }
       }
-      return producer.finish();
     }
+  }
+
+  /**
+   * Ctrl-C (or SIGTERM) while sending says how far it got, so the user knows what reached Kafka:
+   * the JVM stops without the summary otherwise.
+   */
+  private Thread onInterrupt(UploadProducer producer, int total) {
+    PrintWriter err = spec.commandLine().getErr();
+    Thread hook = new Thread(() -> {
+      err.println();
+      err.println("stopped: " + producer.acknowledged() + " of " + total + " acknowledged by Kafka; the rest were not sent, or sent"
+          + " without an acknowledgement (sending them again replaces an image under the same id)");
+      err.flush();
+    }, "produce-interrupted");
+    Runtime.getRuntime().addShutdownHook(hook);
+    return hook;
   }
 
   private static ImageUploaded event(String imageId, Input input, Metadata metadata) throws IOException {

@@ -114,6 +114,11 @@ public final class UploadProducer implements AutoCloseable {
         + " --entity-type topics --entity-name " + topic + " --add-config max.message.bytes=" + maxRecordBytes + ")";
   }
 
+  /** Records Kafka has acknowledged so far. */
+  public int acknowledged() {
+    return sent.get();
+  }
+
   /** Waits until every send so far is acknowledged or failed. */
   public Summary finish() {
     producer.flush();

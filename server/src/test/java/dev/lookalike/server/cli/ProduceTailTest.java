@@ -164,6 +164,44 @@ class ProduceTailTest {
         "--add-config max.message.bytes=" + (16 * 1024 * 1024 + 1024 * 1024), "big.png (2000000 bytes)");
   }
 
+  /** Ctrl-C (SIGINT) and SIGTERM run the JVM's shutdown hooks alike; the user hears how far the upload got. */
+  @Test
+  void stoppedWhileSendingItSaysHowManyReachedKafka() throws Exception {
+    String topic = newTopic();
+    Path config = Files.writeString(dir.resolve("client.properties"), "topic.uploaded=" + topic + "\n");
+    Path images = Files.createDirectories(dir.resolve("many"));
+    for (int i = 0; i < 30; i++) Files.write(images.resolve("img-" + i + ".png"), png(Color.BLUE, i));
+    Path log = dir.resolve("produce.log");
+    ProcessBuilder builder = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+        System.getProperty("java.class.path"), "dev.lookalike.server.cli.LookalikeCli", "produce", images.toString(),
+        "--config", config.toString(), "--quiet", "--throttle", "2"))
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("LOOKALIKE_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+    builder.environment().put("LOOKALIKE_SCHEMA_REGISTRY_URL", registry.ccompatUrl());
+    Process produce = builder.start();
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> records(topic) >= 2 || !produce.isAlive());
+      assertThat(produce.isAlive()).as(Files.readString(log)).isTrue();
+      produce.destroy(); // SIGTERM
+      assertThat(produce.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      produce.destroyForcibly();
+    }
+    String output = Files.readString(log);
+    java.util.regex.Matcher stopped = java.util.regex.Pattern.compile("stopped: (\\d+) of 30 acknowledged by Kafka").matcher(output);
+    assertThat(stopped.find()).as(output).isTrue();
+    long acknowledged = Long.parseLong(stopped.group(1));
+    assertThat(acknowledged).isBetween(2L, 29L).isLessThanOrEqualTo(records(topic));
+  }
+
+  private static long records(String topic) throws Exception {
+    var partitions = kafka.admin().describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions();
+    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+    partitions.forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+        org.apache.kafka.clients.admin.OffsetSpec.latest()));
+    return kafka.admin().listOffsets(latest).all().get(10, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
+  }
+
   @Test
   void produceGivesUpAtOnceWhenKafkaIsNotThere() throws Exception {
     Path images = Files.createDirectories(dir.resolve("images"));
