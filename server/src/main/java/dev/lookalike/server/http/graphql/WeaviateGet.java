@@ -1,12 +1,17 @@
 package dev.lookalike.server.http.graphql;
 
+import static dev.lookalike.server.http.graphql.GraphQlValues.floats;
+import static dev.lookalike.server.http.graphql.GraphQlValues.integer;
+import static dev.lookalike.server.http.graphql.GraphQlValues.number;
+import static dev.lookalike.server.http.graphql.GraphQlValues.string;
+import static dev.lookalike.server.http.graphql.GraphQlValues.strings;
+import static dev.lookalike.server.http.graphql.GraphQlValues.text;
+
 import dev.lookalike.server.http.SearchRequest;
-import dev.lookalike.server.http.graphql.GraphQlParser.EnumValue;
 import dev.lookalike.server.http.graphql.GraphQlParser.Field;
 import dev.lookalike.topology.store.IndexedImage;
 import dev.lookalike.topology.store.ScoredImage;
 import dev.lookalike.topology.store.Scores;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,7 +80,7 @@ public record WeaviateGet(String className, String responseKey, SearchRequest re
       nearObject = new SearchRequest.NearObject(string(near, "id", "nearObject"), number(near, "certainty"), number(near, "distance"));
       targets.add(near.get("targetVectors"));
     }
-    Filter filter = new Filter();
+    WeaviateWhere filter = new WeaviateWhere();
     if (args.get("tenant") != null) filter.tenant = text(args.get("tenant"), "tenant");
     if (args.containsKey("where")) filter.add(args.get("where"));
     Integer limit = args.containsKey("limit") ? integer(args.get("limit"), "limit") : null;
@@ -172,90 +177,4 @@ public record WeaviateGet(String className, String responseKey, SearchRequest re
     return names.get(0);
   }
 
-  /** The where filter, as far as Lookalike's filter reaches: tags (all of them), tenant, attributes equal. */
-  private static final class Filter {
-    String tenant;
-    final List<String> tags = new ArrayList<>();
-    final Map<String, String> attributes = new LinkedHashMap<>();
-
-    void add(Object where) {
-      if (!(where instanceof Map<?, ?> clause)) throw GraphQlException.badRequest("where must be an object");
-      String operator = clause.get("operator") instanceof EnumValue e ? e.name() : null;
-      if (operator == null) throw GraphQlException.badRequest("where needs an operator");
-      if (operator.equals("And")) {
-        if (!(clause.get("operands") instanceof List<?> operands)) throw GraphQlException.badRequest("And needs operands");
-        operands.forEach(this::add);
-        return;
-      }
-      if (operator.equals("Or") || operator.equals("Not")) {
-        throw new GraphQlException("where " + operator + " is not supported; Lookalike's filters are joined by And");
-      }
-      List<String> path = strings(clause.get("path"), "where.path");
-      Object value = clause.containsKey("valueText") ? clause.get("valueText") : clause.get("valueString");
-      if (value == null) throw new GraphQlException("where on " + path + ": Lookalike compares text only (valueText)");
-      if (path.equals(List.of("tags")) && (operator.equals("ContainsAll") || operator.equals("Equal")
-          || operator.equals("ContainsAny") && value instanceof List<?> any && any.size() == 1)) {
-        tags.addAll(value instanceof List<?> ? strings(value, "valueText") : List.of(text(value, "valueText")));
-      } else if (path.equals(List.of("tenant")) && operator.equals("Equal")) {
-        tenant = text(value, "valueText");
-      } else if (operator.equals("Equal") && (path.size() == 1 && !PROPERTIES.contains(path.get(0))
-          || path.size() == 2 && path.get(0).equals("attributes"))) {
-        attributes.put(path.get(path.size() - 1), text(value, "valueText"));
-      } else {
-        throw new GraphQlException("where " + path + " " + operator + " is not supported; Lookalike filters tags (ContainsAll, "
-            + "Equal), tenant (Equal) and attributes (Equal), joined by And");
-      }
-    }
-
-    SearchRequest.Filter toRequest() {
-      if (tenant == null && tags.isEmpty() && attributes.isEmpty()) return null;
-      return new SearchRequest.Filter(tenant, tags.isEmpty() ? null : List.copyOf(tags), attributes.isEmpty() ? null : Map.copyOf(attributes));
-    }
-  }
-
-  private static String string(Map<String, Object> near, String key, String operator) {
-    if (!near.containsKey(key)) throw GraphQlException.badRequest(operator + " needs " + key);
-    return text(near.get(key), operator + "." + key);
-  }
-
-  private static String text(Object value, String what) {
-    if (value instanceof String s) return s;
-    throw GraphQlException.badRequest(what + " must be a string");
-  }
-
-  private static Float number(Map<String, Object> near, String key) {
-    Object value = near.get(key);
-    if (value == null) return null;
-    if (value instanceof BigDecimal d) return d.floatValue();
-    throw GraphQlException.badRequest(key + " must be a number");
-  }
-
-  private static Integer integer(Object value, String what) {
-    if (value instanceof BigDecimal d) {
-      try {
-        return d.intValueExact();
-      } catch (ArithmeticException e) {
-        throw GraphQlException.badRequest(what + " must be a whole number");
-      }
-    }
-    throw GraphQlException.badRequest(what + " must be a number");
-  }
-
-  private static List<Float> floats(Object value) {
-    if (!(value instanceof List<?> list)) throw GraphQlException.badRequest("nearVector.vector must be a list of numbers");
-    List<Float> out = new ArrayList<>(list.size());
-    for (Object item : list) {
-      if (!(item instanceof BigDecimal d)) throw GraphQlException.badRequest("nearVector.vector must be a list of numbers");
-      out.add(d.floatValue());
-    }
-    return out;
-  }
-
-  private static List<String> strings(Object value, String what) {
-    if (value instanceof String s) return List.of(s);
-    if (!(value instanceof List<?> list)) throw GraphQlException.badRequest(what + " must be a list of strings");
-    List<String> out = new ArrayList<>(list.size());
-    for (Object item : list) out.add(text(item, what));
-    return out;
-  }
 }
