@@ -13,7 +13,13 @@ final class DevBanner {
 
   /** What the banner shows. */
   record Info(String httpUrl, String bootstrapServers, String registryUrl, TopicNames topics, Samples samples,
-              int sampleCount, Path dataDir, boolean dataIsTemporary, Duration startup) {}
+              int sampleCount, Path dataDir, boolean dataIsTemporary, Duration startup, String curlOptions) {
+
+    Info(String httpUrl, String bootstrapServers, String registryUrl, TopicNames topics, Samples samples, int sampleCount,
+         Path dataDir, boolean dataIsTemporary, Duration startup) {
+      this(httpUrl, bootstrapServers, registryUrl, topics, samples, sampleCount, dataDir, dataIsTemporary, startup, "");
+    }
+  }
 
   /** How to call the CLI; {@code ./lookalike} is the launcher at the repository root. */
   static final String CLI = "./lookalike";
@@ -34,7 +40,7 @@ final class DevBanner {
     topicRows(info.topics()).forEach(r -> row(b, r.get(0), r.get(1)));
     b.append('\n').append(samples(info));
     b.append("\nTry\n");
-    curlExamples(info.httpUrl(), exampleId(info)).forEach(line -> b.append("  ").append(line).append('\n'));
+    curlExamples(info.httpUrl(), exampleId(info), info.curlOptions()).forEach(line -> b.append("  ").append(line).append('\n'));
     b.append("\nWatch and publish events\n");
     String connect = " --bootstrap-servers " + info.bootstrapServers() + " --registry-url " + info.registryUrl();
     b.append("  ").append(CLI).append(" tail --topic near-duplicates --from-beginning").append(connect).append('\n');
@@ -72,13 +78,15 @@ final class DevBanner {
     return info.samples() == Samples.NONE ? "IMAGE_ID" : SampleImages.EXAMPLE_ID;
   }
 
-  static List<String> curlExamples(String httpUrl, String id) {
+  /** {@code options}: what curl needs besides, e.g. {@code --cacert} for a self-signed certificate and a key header. */
+  static List<String> curlExamples(String httpUrl, String id, String options) {
     String api = httpUrl + "/v1";
+    String curl = "curl -s" + options + " ";
     return List.of(
-        "curl -s " + api + "/images/" + id,
-        "curl -s " + api + "/images/" + id + "/duplicates",
-        "curl -s " + api + "/images/" + id + "/similar",
-        "curl -s " + api + "/search -H 'content-type: application/json' \\",
+        curl + api + "/images/" + id,
+        curl + api + "/images/" + id + "/duplicates",
+        curl + api + "/images/" + id + "/similar",
+        curl + api + "/search -H 'content-type: application/json' \\",
         "     -d '{\"nearObject\": {\"id\": \"" + id + "\"}, \"limit\": 5}'");
   }
 }

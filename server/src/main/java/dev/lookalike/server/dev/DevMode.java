@@ -12,6 +12,8 @@ import dev.lookalike.devstack.ApicurioRegistry;
 import dev.lookalike.devstack.EmbeddedKafka;
 import dev.lookalike.registry.RestSchemaRegistryClient;
 import dev.lookalike.serde.SpecificSchemas;
+import dev.lookalike.server.tls.TlsIdentity;
+import dev.lookalike.server.tls.TrustedCertificates;
 import dev.lookalike.server.LookalikeService;
 import dev.lookalike.server.dev.DevBanner.Samples;
 import dev.lookalike.server.dev.SampleImages.Sample;
@@ -27,9 +29,11 @@ import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 
 /**
  * Everything on localhost in one process: an in-process KRaft broker, the real Apicurio schema
@@ -106,7 +110,7 @@ public final class DevMode implements AutoCloseable {
 
     Samples samples = options.samples() ? publishSamples(config, dataDir) : Samples.NONE;
     out.print(DevBanner.render(new DevBanner.Info(httpUrl(), bootstrapServers(), registryUrl(), topics, samples,
-        sampleCount, dataDir, options.dataDir() == null, Duration.ofNanos(System.nanoTime() - t0))));
+        sampleCount, dataDir, options.dataDir() == null, Duration.ofNanos(System.nanoTime() - t0), curlOptions(config))));
     out.flush();
   }
 
@@ -165,7 +169,7 @@ public final class DevMode implements AutoCloseable {
     say("Publishing the sample images ...");
     List<Sample> images = SampleImages.generate();
     sampleCount = SamplePublisher.publish(config, images);
-    awaitSamples(images);
+    awaitSamples(images, config);
     try {
       Files.writeString(marker, "sample images published\n");
     } catch (IOException e) {
@@ -174,9 +178,23 @@ public final class DevMode implements AutoCloseable {
     return Samples.PUBLISHED;
   }
 
-  private void awaitSamples(List<Sample> images) {
+  /** What the banner's curl lines need for a --config with HTTPS or API keys. */
+  static String curlOptions(LookalikeConfig config) {
+    StringBuilder options = new StringBuilder();
+    if (!config.httpTlsCertificate().isEmpty()) options.append(" --cacert ").append(config.httpTlsCertificate());
+    else if (config.httpTls()) options.append(" -k"); // curl reads no PKCS#12 as a CA file; this is a local dev stack
+    if (!config.apiKeys().isEmpty()) options.append(" -H 'x-api-key: YOUR_KEY'");
+    return options.toString();
+  }
+
+  private void awaitSamples(List<Sample> images, LookalikeConfig config) {
+    if (!config.apiKeys().isEmpty()) {
+      say("auth.api.keys is set, so the samples are not checked here (that needs a key); they appear within seconds.");
+      return;
+    }
+    Optional<SSLContext> tls = TlsIdentity.from(config).map(identity -> TrustedCertificates.of(identity).sslContext());
     try {
-      if (!SamplesReady.await(service.httpUrl(), images.stream().map(Sample::id).toList(), SAMPLES_TIMEOUT)) {
+      if (!SamplesReady.await(service.httpUrl(), images.stream().map(Sample::id).toList(), SAMPLES_TIMEOUT, tls)) {
         say("The sample images are still being processed; the examples below may answer 404 for a little while.");
       }
     } catch (InterruptedException e) {

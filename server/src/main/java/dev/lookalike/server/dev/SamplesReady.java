@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * Waits until the HTTP API has every sample image embedded and searchable, so the banner's curl
@@ -27,9 +29,16 @@ final class SamplesReady {
 
   /** @return true once {@code GET /v1/images/{id}} is 200 and not PENDING for every id, false at the deadline */
   static boolean await(String httpUrl, List<String> ids, Duration timeout) throws InterruptedException {
+    return await(httpUrl, ids, timeout, Optional.empty());
+  }
+
+  /** The same over HTTPS, trusting {@code tls} (the service's own certificate). */
+  static boolean await(String httpUrl, List<String> ids, Duration timeout, Optional<SSLContext> tls) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Deque<String> pending = new ArrayDeque<>(ids);
-    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+    tls.ifPresent(builder::sslContext);
+    try (HttpClient http = builder.build()) {
       while (!pending.isEmpty()) {
         if (isKnown(http, httpUrl, pending.peek())) {
           pending.pop();

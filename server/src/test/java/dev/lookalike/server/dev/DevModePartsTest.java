@@ -3,6 +3,9 @@ package dev.lookalike.server.dev;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.lookalike.avro.ImageUploaded;
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.config.TopicNames;
@@ -10,7 +13,7 @@ import dev.lookalike.devstack.ApicurioRegistry;
 import dev.lookalike.registry.RestSchemaRegistryClient;
 import dev.lookalike.serde.SpecificSchemas;
 import dev.lookalike.server.dev.DevBanner.Samples;
-import com.sun.net.httpserver.HttpServer;
+import dev.lookalike.server.tls.TestCertificates;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,10 +21,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Dev mode's pieces; the whole of it is exercised end to end elsewhere. */
 class DevModePartsTest {
@@ -86,6 +91,40 @@ class DevModePartsTest {
         "./lookalike tail --topic near-duplicates --from-beginning --bootstrap-servers 127.0.0.1:9092"
             + " --registry-url http://127.0.0.1:8081/apis/ccompat/v7",
         "Ctrl-C");
+  }
+
+  /** A --config with HTTPS or keys: the banner's curl lines carry what curl then needs. */
+  @Test
+  void withHttpsAndKeysTheCurlLinesSayWhatTheyNeed() {
+    LookalikeConfig config = LookalikeConfig.of(Map.of(LookalikeConfig.HTTP_TLS_CERTIFICATE, "/etc/dev/cert.pem",
+        LookalikeConfig.HTTP_TLS_PRIVATE_KEY, "/etc/dev/key.pem", LookalikeConfig.AUTH_API_KEYS, "ab:default"));
+    String banner = DevBanner.render(new DevBanner.Info("https://127.0.0.1:8080", "127.0.0.1:9092", "http://r", TOPICS,
+        Samples.PUBLISHED, 25, Path.of("/data"), false, Duration.ZERO, DevMode.curlOptions(config)));
+
+    assertThat(banner).contains("curl -s --cacert /etc/dev/cert.pem -H 'x-api-key: YOUR_KEY' https://127.0.0.1:8080/v1/images/sample-00");
+    assertThat(DevMode.curlOptions(LookalikeConfig.of(Map.of()))).isEmpty();
+  }
+
+  @Test
+  void samplesAreCheckedOverHttpsTrustingTheServicesCertificate(@TempDir Path certificates) throws Exception {
+    TestCertificates.Identity identity = TestCertificates.selfSigned(certificates, "localhost", "EC");
+    HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(identity.serverSslContext()));
+    server.createContext("/v1/images/", exchange -> {
+      byte[] body = "{\"status\":\"EMBEDDED\"}".getBytes();
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    try {
+      String url = "https://localhost:" + server.getAddress().getPort();
+      assertThat(SamplesReady.await(url, List.of("sample-00"), Duration.ofSeconds(30), Optional.of(identity.sslContext()))).isTrue();
+      // Without the service's certificate the JVM's authorities refuse it: never ready.
+      assertThat(SamplesReady.await(url, List.of("sample-00"), Duration.ofMillis(500))).isFalse();
+    } finally {
+      server.stop(0);
+    }
   }
 
   @Test
