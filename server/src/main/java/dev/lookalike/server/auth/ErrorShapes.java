@@ -1,5 +1,6 @@
 package dev.lookalike.server.auth;
 
+import dev.lookalike.server.http.graphql.GraphQlErrors;
 import io.javalin.http.Context;
 import java.util.Map;
 
@@ -22,9 +23,7 @@ final class ErrorShapes {
     } else if (path.startsWith("/api/ai/")) {
       body = Map.of("error", status == 401 ? "Unauthorized" : "Too Many Requests", "message", message);
     } else if (path.startsWith("/v1/graphql")) {
-      // GraphQL's errors, and Weaviate's REST shape, which its Java client reads on a status other than 200.
-      body = Map.of("errors", java.util.List.of(Map.of("message", message, "extensions", Map.of("code", ourCode))),
-          "error", java.util.List.of(Map.of("message", message)));
+      body = GraphQlErrors.body(ourCode, message);
     } else if (path.startsWith("/images/")) {
       body = Map.of("error", Map.of("code", status == 401 ? "Unauthorized" : "TooManyRequests", "message", message));
     } else {

@@ -3,6 +3,7 @@ package dev.lookalike.server.http;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lookalike.server.http.graphql.GraphQlErrors;
 import dev.lookalike.server.http.graphql.GraphQlException;
 import dev.lookalike.server.http.graphql.GraphQlParser;
 import dev.lookalike.server.http.graphql.WeaviateGet;
@@ -65,16 +66,7 @@ final class GraphQlRoutes {
     return request.get("query").asText();
   }
 
-  /**
-   * GraphQL's {@code errors}, and Weaviate's REST shape {@code error: [{message}]} beside it: on a
-   * status other than 200 Weaviate's Java client reads only the latter (it showed nothing).
-   */
-  static Map<String, Object> errorBody(String code, String message) {
-    return Map.of("errors", List.of(Map.of("message", message, "extensions", Map.of("code", code))),
-        "error", List.of(Map.of("message", message)));
-  }
-
   private static void errors(Context ctx, int status, String code, String message) {
-    ctx.status(status).json(errorBody(code, message));
+    ctx.status(status).json(GraphQlErrors.body(code, message));
   }
 }
