@@ -93,6 +93,13 @@ final class DuplicateRoutes {
    */
   void beforeLive(Context ctx) {
     if (!ctx.path().equals(LIVE_PATH)) return;
+    // Javalin streams only to a client whose Accept names text/event-stream, and answers anyone else an empty
+    // 200 text/plain: a client that asked for JSON (as generated API clients do) or sent no Accept would see
+    // "no events, ever" with a success status. Refused instead, saying what to send.
+    String accept = ctx.header("Accept");
+    if (accept == null || !accept.contains("text/event-stream")) {
+      throw ApiException.badRequest("this route answers server-sent events: send Accept: text/event-stream (as EventSource does)");
+    }
     feed();
     String tenant = Requests.tenant(ctx);
     if (liveClientsOf(tenant) >= maxLivePerTenant) {

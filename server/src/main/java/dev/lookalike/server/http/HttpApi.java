@@ -5,6 +5,7 @@ import dev.lookalike.embedding.hosted.ProviderException;
 import dev.lookalike.embedding.image.ImageFetcher;
 import dev.lookalike.server.auth.ApiKeys;
 import dev.lookalike.server.auth.Authenticator;
+import dev.lookalike.server.auth.ErrorShapes;
 import dev.lookalike.server.auth.MetricsKeys;
 import dev.lookalike.server.auth.RateLimiter;
 import dev.lookalike.server.auth.Rejection;
@@ -233,8 +234,13 @@ public final class HttpApi implements AutoCloseable {
     if (methods != null && !methods.isBlank()) ctx.header("Allow", methods.replaceAll("[\\[\\]\\s]", "").replace(",", ", "));
   }
 
+  /**
+   * An error raised outside a route's own handling (a body or request target over the limit, a method the path
+   * does not take, a cluster not ready, an unexpected failure), in the shape of the API called: a CoreViz or
+   * Weaviate client must find its error where it looks for one, whatever refused the request.
+   */
   static void error(Context ctx, int status, String code, String message) {
-    ctx.status(status).json(Map.of("error", Map.of("code", code, "message", message == null ? code : message)));
+    ctx.status(status).json(ErrorShapes.body(ctx.path(), status, code, message == null ? code : message));
   }
 
   /** Connects the API to the running topology. */

@@ -1,6 +1,7 @@
 package dev.lookalike.server.http;
 
 import dev.lookalike.embedding.hosted.ProviderException;
+import dev.lookalike.server.auth.ErrorShapes;
 import io.javalin.http.Context;
 import java.util.Map;
 
@@ -38,16 +39,6 @@ final class SeedErrors {
   }
 
   private static String reason(int status) {
-    return switch (status) {
-      case 400 -> "Bad Request";
-      case 401 -> "Unauthorized";
-      case 413 -> "Payload Too Large";
-      case 415 -> "Unsupported Media Type";
-      case 422 -> "Unprocessable Entity";
-      case 429 -> "Too Many Requests";
-      case 502 -> "Bad Gateway";
-      case 503 -> "Service Unavailable";
-      default -> "Error";
-    };
+    return ErrorShapes.reason(status);
   }
 }

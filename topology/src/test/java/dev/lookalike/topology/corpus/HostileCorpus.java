@@ -511,7 +511,7 @@ public final class HostileCorpus {
       http.add(new Http("search nearImage.base64", SEARCH, JSON, env -> nearImageBase64(bytes), 413, "PAYLOAD_TOO_LARGE", Shape.LOOKALIKE));
       http.add(new Http("vectorizeImage raw body", VECTORIZE, type, raw, 413, "PAYLOAD_TOO_LARGE", Shape.LOOKALIKE));
       http.add(new Http("foundry data URL", FOUNDRY, JSON, env -> foundry(type, bytes), 413, "PAYLOAD_TOO_LARGE", Shape.LOOKALIKE));
-      http.add(new Http("coreviz data URL", COREVIZ, JSON, env -> coreVizDataUrl(type, bytes), 413, "PAYLOAD_TOO_LARGE", Shape.LOOKALIKE));
+      http.add(new Http("coreviz data URL", COREVIZ, JSON, env -> coreVizDataUrl(type, bytes), 413, "Payload Too Large", Shape.COREVIZ));
     } else {
       http.add(empty ? new Http("search/image raw body", SEARCH_IMAGE, type, raw, 400, "BAD_REQUEST", Shape.LOOKALIKE)
           : new Http("search/image raw body", SEARCH_IMAGE, type, raw, status, ours, Shape.LOOKALIKE));
