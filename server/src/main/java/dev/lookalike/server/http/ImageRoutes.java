@@ -52,7 +52,7 @@ final class ImageRoutes {
   void duplicates(Context ctx) {
     VectorConfig vector = api.vector(ctx.queryParam("targetVector"));
     VectorEntry entry = existing(ctx, vector);
-    float threshold = Requests.floatParam(ctx, "minScore", vector.duplicateThreshold());
+    float threshold = Requests.similarityParam(ctx, "minScore", vector.duplicateThreshold());
     SearchFilter filter = SearchFilter.tenant(entry.getTenant()).excluding(entry.getImageId()).withMinScore(threshold);
     List<ScoredImage> hits = api.cluster().search(vector.name(), VectorMath.toArray(entry.getVector()), filter, vector.maxDuplicatesPerImage());
     ctx.json(Map.of("imageId", entry.getImageId(), "targetVector", vector.name(), "threshold", threshold,
@@ -63,7 +63,7 @@ final class ImageRoutes {
     VectorConfig vector = api.vector(ctx.queryParam("targetVector"));
     VectorEntry entry = existing(ctx, vector);
     int limit = Requests.limit(ctx);
-    float minScore = Requests.floatParam(ctx, "minScore", -1f);
+    float minScore = Requests.similarityParam(ctx, "minScore", -1f);
     SearchFilter filter = SearchFilter.tenant(entry.getTenant()).excluding(entry.getImageId()).withMinScore(minScore);
     List<ScoredImage> hits = api.cluster().search(vector.name(), VectorMath.toArray(entry.getVector()), filter, limit);
     ctx.json(Map.of("imageId", entry.getImageId(), "targetVector", vector.name(), "results", SearchResults.of(hits, null)));

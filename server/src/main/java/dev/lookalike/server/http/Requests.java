@@ -74,6 +74,18 @@ final class Requests {
     }
   }
 
+  /** A cosine similarity bound from the query string: a number from -1 to 1 (a score of 2 matches nothing, silently). */
+  static float similarityParam(Context ctx, String name, float defaultValue) {
+    return similarity(name, floatParam(ctx, name, defaultValue));
+  }
+
+  static float similarity(String name, float value) {
+    if (value < -1f || value > 1f) {
+      throw ApiException.badRequest(name + " is a cosine similarity, from -1 to 1; got " + value);
+    }
+    return value;
+  }
+
   static int parseInt(String name, String raw) {
     try {
       return Integer.parseInt(raw);

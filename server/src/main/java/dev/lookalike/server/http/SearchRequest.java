@@ -33,7 +33,7 @@ public record SearchRequest(NearImage nearImage, NearText nearText, NearVector n
 
   /** The lowest cosine similarity asked for, from minScore, certainty or distance (whichever is strictest). */
   float effectiveMinScore() {
-    float min = minScore == null ? -1f : minScore;
+    float min = minScore == null ? -1f : Requests.similarity("minScore", minScore);
     Float certainty = nearImage != null ? nearImage.certainty() : nearVector != null ? nearVector.certainty()
         : nearObject != null ? nearObject.certainty() : nearText != null ? nearText.certainty() : null;
     Float distance = nearImage != null ? nearImage.distance() : nearVector != null ? nearVector.distance()

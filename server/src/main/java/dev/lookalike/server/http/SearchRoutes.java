@@ -88,7 +88,7 @@ final class SearchRoutes {
     byte[] bytes = ctx.bodyAsBytes();
     if (bytes.length == 0) throw ApiException.badRequest("send the image as the request body");
     String tenant = Requests.tenant(ctx);
-    SearchFilter filter = new SearchFilter(tenant, ctx.queryParams("tag"), null, null, Requests.floatParam(ctx, "minScore", -1f));
+    SearchFilter filter = new SearchFilter(tenant, ctx.queryParams("tag"), null, null, Requests.similarityParam(ctx, "minScore", -1f));
     float[] query = vectors.ofBytes(tenant, vector.name(), bytes);
     List<ScoredImage> hits = api.cluster().search(vector.name(), query, filter, Requests.limit(ctx));
     ctx.json(Map.of("targetVector", vector.name(), "results", SearchResults.of(hits, null),

@@ -295,6 +295,10 @@ class HttpApiIntegrationTest {
         HttpResponse.BodyHandlers.ofString()), 413, "PAYLOAD_TOO_LARGE");
     assertError(get("/v1/images/nope"), 404, "NOT_FOUND");
     assertError(get("/v1/images/base/similar?limit=abc"), 400, "BAD_REQUEST");
+    // A score is a cosine similarity: 2 (or 95, a percentage) matched nothing with a 200, as if there were no duplicates.
+    assertError(get("/v1/images/base/duplicates?minScore=2"), 400, "BAD_REQUEST");
+    assertError(get("/v1/images/base/similar?minScore=-1.5"), 400, "BAD_REQUEST");
+    assertError(post("/v1/search", "{\"nearObject\":{\"id\":\"base\"},\"minScore\":95}"), 400, "BAD_REQUEST");
     assertError(get("/no/such/route"), 404, "NOT_FOUND");
   }
 
