@@ -20,7 +20,12 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -59,13 +64,16 @@ public final class HttpApi implements AutoCloseable {
   private final PrometheusMeterRegistry metrics;
   private final DuplicateRoutes duplicates;
   private final Optional<SslContextFactory.Server> tls;
+  private final JvmGcMetrics gcMetrics;
 
-  private HttpApi(Javalin app, Api api, PrometheusMeterRegistry metrics, DuplicateRoutes duplicates, Optional<SslContextFactory.Server> tls) {
+  private HttpApi(Javalin app, Api api, PrometheusMeterRegistry metrics, DuplicateRoutes duplicates, Optional<SslContextFactory.Server> tls,
+                  JvmGcMetrics gcMetrics) {
     this.app = app;
     this.api = api;
     this.metrics = metrics;
     this.duplicates = duplicates;
     this.tls = tls;
+    this.gcMetrics = gcMetrics;
   }
 
   public static HttpApi start(LookalikeConfig config, TopologyServices services, ImageFetcher fetcher) {
@@ -89,7 +97,15 @@ public final class HttpApi implements AutoCloseable {
     // One registry for the topology's meters and ours: the service passes its Prometheus registry in the services.
     PrometheusMeterRegistry metrics = services.meters() instanceof PrometheusMeterRegistry shared ? shared
         : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // The process and JVM meters that JVM dashboards and CPU, GC and restart alerts read (process_cpu_usage,
+    // process_start_time_seconds, jvm_gc_pause_seconds, jvm_threads_*), not only memory.
     new JvmMemoryMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ClassLoaderMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    new UptimeMetrics().bindTo(metrics);
+    JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    gcMetrics.bindTo(metrics);
     ImageRoutes images = new ImageRoutes(api);
     // Without keys the tenant is whatever the client names, so a share would bound nothing; with one tenant it protects no one.
     double share = keys.tenants() > 1 ? config.httpMaxSharePerTenant() : 1.0;
@@ -180,8 +196,13 @@ public final class HttpApi implements AutoCloseable {
       cfg.routes.error(405, ctx -> error(ctx, 405, "METHOD_NOT_ALLOWED", ctx.method() + " is not allowed on " + ctx.path()
           + (ctx.res().getHeader("Allow") == null ? "" : "; use " + ctx.res().getHeader("Allow"))));
     });
-    app.start();
-    return new HttpApi(app, api, metrics, duplicates, ssl);
+    try {
+      app.start();
+    } catch (RuntimeException e) {
+      gcMetrics.close();
+      throw e;
+    }
+    return new HttpApi(app, api, metrics, duplicates, ssl, gcMetrics);
   }
 
   private static SslContextFactory.Server sslContextFactory(TlsIdentity identity) {
@@ -285,5 +306,6 @@ public final class HttpApi implements AutoCloseable {
   public void close() {
     duplicates.endLiveStreams(); // while Jetty still runs: stopping it under them leaves Javalin finishing recycled requests
     app.stop();
+    gcMetrics.close(); // its GC notification listeners would outlive the server
   }
 }

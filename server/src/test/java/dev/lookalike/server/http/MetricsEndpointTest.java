@@ -73,6 +73,23 @@ class MetricsEndpointTest {
         .contains("jvm_memory_used_bytes");
   }
 
+  /**
+   * The process and JVM meters every JVM dashboard and alert reads (Grafana's Micrometer JVM dashboard, CPU and GC
+   * alerts): /metrics had only JVM memory, so an operator's CPU, GC-pause, thread and restart panels stayed empty.
+   */
+  @Test
+  void metricsHaveTheStandardProcessAndJvmMeters() throws Exception {
+    String text = get("/metrics").body();
+    assertThat(text)
+        .contains("# TYPE process_cpu_usage gauge")
+        .contains("# TYPE system_cpu_count gauge")
+        .contains("# TYPE process_start_time_seconds gauge")
+        .contains("# TYPE process_uptime_seconds gauge")
+        .contains("# TYPE jvm_threads_live_threads gauge")
+        .contains("# TYPE jvm_classes_loaded_classes gauge")
+        .contains("# TYPE jvm_gc_max_data_size_bytes gauge");
+  }
+
   private static HttpResponse<String> get(String path) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
