@@ -24,6 +24,7 @@ import dev.lookalike.topology.deadletter.ErrorCodes;
 import dev.lookalike.topology.metrics.TopologyMetrics;
 import dev.lookalike.topology.store.VectorIndexes;
 import dev.lookalike.topology.store.VectorStoreSupplier;
+import io.micrometer.core.instrument.Counter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,7 @@ public final class LookalikeTopology {
     TopologyMetrics metrics = new TopologyMetrics(services.meters());
     metrics.knownDeadLetterReasons(ErrorCodes.all());
     Topology topology = new Topology();
-    addEmbedStage(topology, config, topics, services, metrics);
+    addEmbedStage(topology, config, topics, services, matchPartitions, metrics);
     addMatchStage(topology, config, topics, services, matchPartitions, metrics);
     addSinks(topology, topics, metrics);
     return topology;
@@ -85,12 +86,14 @@ public final class LookalikeTopology {
   }
 
   private static void addEmbedStage(Topology topology, LookalikeConfig config, Topics topics, TopologyServices services,
-                                    TopologyMetrics metrics) {
+                                    int partitions, TopologyMetrics metrics) {
     Deserializer<ImageUploaded> uploads = topics.uploaded().valueSerde().deserializer();
     int deadLetterLimit = DeadLetters.recordLimit(config);
+    Counter misplaced = metrics.misplacedUploads(); // registered now: a series at 0 from the start, for alerts
     topology.addSource(Names.UPLOADS_SOURCE, new ByteArrayDeserializer(), in(metrics, topics.uploaded(), new ByteArrayDeserializer()),
         topics.uploaded().name());
-    topology.addProcessor(Names.UPLOAD_PROCESSOR, () -> new UploadProcessor(services, uploads, config.imageMaxBytes(), deadLetterLimit), Names.UPLOADS_SOURCE);
+    topology.addProcessor(Names.UPLOAD_PROCESSOR, () -> new UploadProcessor(services, uploads, config.imageMaxBytes(), deadLetterLimit,
+        partitions, misplaced), Names.UPLOADS_SOURCE);
     topology.addSource(Names.CONTENT_RESULTS_SOURCE, new StringDeserializer(), in(metrics, topics.contentResults()),
         topics.contentResults().name());
     topology.addProcessor(Names.CONTENT_RESULT_PROCESSOR, () -> new ContentResultProcessor(services, deadLetterLimit), Names.CONTENT_RESULTS_SOURCE);

@@ -14,12 +14,14 @@ import dev.lookalike.topology.deadletter.DeadLetters;
 import dev.lookalike.topology.deadletter.ErrorCodes;
 import dev.lookalike.topology.deadletter.ReplayHeader;
 import dev.lookalike.topology.metrics.LogContext;
+import io.micrometer.core.instrument.Counter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -42,15 +44,26 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
   private final Deserializer<ImageUploaded> uploads;
   private final int maxImageBytes;
   private final int deadLetterLimit;
+  private final int partitions;
+  private final Counter misplaced;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, ImageStatus> status;
+  private long misplacedSinceWarning;
+  private long lastMisplacedWarning = Long.MIN_VALUE;
 
-  /** @param deadLetterLimit largest dead-letter record that can be written ({@link DeadLetters#recordLimit}) */
-  public UploadProcessor(TopologyServices services, Deserializer<ImageUploaded> uploads, int maxImageBytes, int deadLetterLimit) {
+  /**
+   * @param deadLetterLimit largest dead-letter record that can be written ({@link DeadLetters#recordLimit})
+   * @param partitions partitions of images.uploaded (and of every image-keyed topic)
+   * @param misplaced counts keyed records on another partition than murmur2 of their key
+   */
+  public UploadProcessor(TopologyServices services, Deserializer<ImageUploaded> uploads, int maxImageBytes, int deadLetterLimit,
+                         int partitions, Counter misplaced) {
     this.services = services;
     this.uploads = uploads;
     this.maxImageBytes = maxImageBytes;
     this.deadLetterLimit = deadLetterLimit;
+    this.partitions = partitions;
+    this.misplaced = misplaced;
   }
 
   @Override
@@ -72,6 +85,7 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
   }
 
   private void process(Record<byte[], byte[]> record, RecordMetadata source, String key) {
+    checkPartition(record.key(), key, source);
     if (record.value() == null) {
       delete(record, source, key);
       return;
@@ -104,6 +118,32 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
       return;
     }
     load(record, source, upload);
+  }
+
+  /**
+   * An image's status lives on the partition its events arrive on, and every lookup of it (GET /v1/images/{id},
+   * IMAGE_ID_TAKEN, which of an upload and a delete came last) goes to the partition Kafka's default partitioner
+   * gives the id: murmur2 of the key, as Java clients partition. A producer that partitions otherwise (librdkafka
+   * and so kcat, confluent-kafka-python and -go default to CRC32) still gets its images embedded and matched, but
+   * those guarantees fail without a word. Counted, and said in the log at most once a minute.
+   */
+  private void checkPartition(byte[] rawKey, String key, RecordMetadata source) {
+    if (rawKey == null || partitions <= 1) return;
+    int expected = Utils.toPositive(Utils.murmur2(rawKey)) % partitions;
+    if (expected == source.partition()) return;
+    misplaced.increment();
+    misplacedSinceWarning++;
+    long now = services.clock().millis();
+    if (lastMisplacedWarning != Long.MIN_VALUE && now - lastMisplacedWarning < 60_000) return;
+    String shownKey = key.length() <= 200 ? key : key.substring(0, 200) + "...";
+    log.warn("{} record{} on the wrong partition, e.g. key {} at {}-{}@{} where Java's partitioner (murmur2 of the key) puts it on "
+            + "partition {}: its producer must partition by murmur2 (librdkafka clients and kcat: partitioner=murmur2_random), "
+            + "else the image's PENDING/FAILED status is not found by GET /v1/images/{{id}}, IMAGE_ID_TAKEN is not enforced, and "
+            + "uploads and deletes of one id from different producers may be applied out of order",
+        misplacedSinceWarning, misplacedSinceWarning == 1 ? "" : "s", shownKey, source.topic(), source.partition(), source.offset(),
+        expected);
+    misplacedSinceWarning = 0;
+    lastMisplacedWarning = now;
   }
 
   /**

@@ -37,6 +37,7 @@ public final class TopologyMetrics {
   public static final String EMBEDDING = "lookalike.embedding";
   public static final String MATCH = "lookalike.match";
   public static final String MATCH_LISTS = "lookalike.match.lists";
+  public static final String MISPLACED_UPLOADS = "lookalike.uploads.misplaced";
   /** The phases of {@link #MATCH}, in the order a match runs them. */
   public static final List<String> MATCH_PHASES = List.of("check", "store", "search", "lists", "own");
   public static final String INGEST = "ingest";
@@ -103,6 +104,16 @@ public final class TopologyMetrics {
   public Counter matchLists(String vector, String outcome) {
     return Counter.builder(MATCH_LISTS).description("Other images' neighbour lists the match stage read or changed, per named vector")
         .tag("vector", vector).tag("outcome", outcome).register(meters);
+  }
+
+  /**
+   * Keyed images.uploaded records that arrived on another partition than Kafka's default partitioner (murmur2 of the
+   * key) gives their key: their producer partitions differently (librdkafka's and kcat's default is CRC32).
+   */
+  public Counter misplacedUploads() {
+    return Counter.builder(MISPLACED_UPLOADS)
+        .description("images.uploaded records on another partition than murmur2 of their key (producers must partition as Java's client does)")
+        .register(meters);
   }
 
   /** The source's deserializer, counting every record it is handed. */
