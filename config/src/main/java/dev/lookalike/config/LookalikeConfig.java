@@ -138,7 +138,9 @@ public final class LookalikeConfig extends AbstractConfig {
       .define(TOPICS_REPLICATION_FACTOR, Type.INT, -1, Range.between(-1, Short.MAX_VALUE), Importance.MEDIUM,
           "Replication factor of topics the service creates (-1: the broker default).")
       .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/lookalike-state", Importance.MEDIUM,
-          "Directory of the local state stores.")
+          "Directory of the local state stores and vector-index snapshots. Give a persistent one in production "
+              + "(the Docker image uses /var/lib/lookalike): under /tmp the OS may clear it, and a restart then restores every "
+              + "store from its changelog and rebuilds the vector index vector by vector; Kafka Streams warns about it at start.")
       .define(NUM_STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, "Stream threads per instance.")
       .define(NUM_STANDBY_REPLICAS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
           "Standby replicas of every state store, for fast failover.")

@@ -131,6 +131,11 @@ public final class LookalikeStreams implements AutoCloseable {
     // transaction timeout) with room to spare. Kafka's default (5 min) stays when it is larger.
     clientDefault(props, user, StreamsConfig::consumerPrefix, ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
         (int) Math.min(Integer.MAX_VALUE, Math.max(DEFAULT_MAX_POLL_INTERVAL_MS, 2L * transactionTimeout)));
+    // The topology has no global stores, so this changes nothing but Kafka Streams' WARN at every start, twice
+    // ("Processing exception handler is not enabled for the GlobalThread"), which sent operators looking for one.
+    if (!user.containsKey(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)) {
+      props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    }
     // No record caching: results are emitted as soon as they are committed.
     if (!user.containsKey(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG)) props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());

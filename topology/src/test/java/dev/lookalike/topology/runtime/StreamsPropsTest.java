@@ -36,6 +36,27 @@ class StreamsPropsTest {
     assertThat((long) props.get("producer.buffer.memory")).isGreaterThanOrEqualTo(TopicProvisioner.deadLetterMaxBytes(config));
   }
 
+  /** Kafka Streams warned at every start about a global thread the topology does not have. */
+  @Test
+  void startsWithoutKafkaStreamsWarningAboutAGlobalThreadItDoesNotHave() {
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(StreamsConfig.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      Properties props = LookalikeStreams.streamsProps(LookalikeConfig.of(Map.of()), null);
+      new StreamsConfig(props);
+    } finally {
+      logger.detachAppender(lines);
+    }
+    assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        .noneMatch(line -> line.contains("GlobalThread"));
+
+    Properties off = LookalikeStreams.streamsProps(
+        LookalikeConfig.of(Map.of("kafka.processing.exception.handler.global.enabled", "false")), null);
+    assertThat(off).containsEntry("processing.exception.handler.global.enabled", "false");
+  }
+
   @Test
   void keysWithTheirOwnSettingAreNotOverriddenByKafkaPassThrough() {
     Properties props = LookalikeStreams.streamsProps(LookalikeConfig.of(Map.of("processing.guarantee", "at_least_once")), null);
