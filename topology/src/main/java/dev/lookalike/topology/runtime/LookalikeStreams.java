@@ -133,8 +133,11 @@ public final class LookalikeStreams implements AutoCloseable {
         (int) Math.min(Integer.MAX_VALUE, Math.max(DEFAULT_MAX_POLL_INTERVAL_MS, 2L * transactionTimeout)));
     // The topology has no global stores, so this changes nothing but Kafka Streams' WARN at every start, twice
     // ("Processing exception handler is not enabled for the GlobalThread"), which sent operators looking for one.
-    if (!user.containsKey(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)) {
-      props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    // The second comes from the partition assignor, which reads a StreamsConfig made of the main consumer's settings.
+    String globalHandler = StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG;
+    if (!user.containsKey(globalHandler)) {
+      props.put(globalHandler, true);
+      if (!user.containsKey(StreamsConfig.mainConsumerPrefix(globalHandler))) props.put(StreamsConfig.mainConsumerPrefix(globalHandler), true);
     }
     // No record caching: results are emitted as soon as they are committed.
     if (!user.containsKey(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG)) props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);

@@ -45,7 +45,10 @@ class StreamsPropsTest {
     logger.addAppender(lines);
     try {
       Properties props = LookalikeStreams.streamsProps(LookalikeConfig.of(Map.of()), null);
-      new StreamsConfig(props);
+      props.put("application.id", "test");
+      StreamsConfig streams = new StreamsConfig(props);
+      // The partition assignor reads a StreamsConfig made of the main consumer's settings, and warned again.
+      new StreamsConfig(streams.getMainConsumerConfigs("test", "c", 0));
     } finally {
       logger.detachAppender(lines);
     }
