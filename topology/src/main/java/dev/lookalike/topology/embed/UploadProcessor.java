@@ -138,7 +138,7 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
     String shownKey = key.length() <= 200 ? key : key.substring(0, 200) + "...";
     log.warn("{} record{} on the wrong partition, e.g. key {} at {}-{}@{} where Java's partitioner (murmur2 of the key) puts it on "
             + "partition {}: its producer must partition by murmur2 (librdkafka clients and kcat: partitioner=murmur2_random), "
-            + "else the image's PENDING/FAILED status is not found by GET /v1/images/{{id}}, IMAGE_ID_TAKEN is not enforced, and "
+            + "else the image's PENDING/FAILED status is not found by GET /v1/images/{id}, IMAGE_ID_TAKEN is not enforced, and "
             + "uploads and deletes of one id from different producers may be applied out of order",
         misplacedSinceWarning, misplacedSinceWarning == 1 ? "" : "s", shownKey, source.topic(), source.partition(), source.offset(),
         expected);

@@ -92,7 +92,8 @@ class UploadPartitionCheckTest {
     assertThat(warnings()).hasSize(1).first().asString()
         .contains("key " + id + " at images.uploaded-" + crc + "@2")
         .contains("partition " + murmur)
-        .contains("partitioner=murmur2_random");
+        .contains("partitioner=murmur2_random")
+        .contains("GET /v1/images/{id},");
 
     now.addAndGet(60_000);
     deleteAt(id, crc, 4);
