@@ -111,6 +111,8 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
       return;
     }
     LogContext.tenant(upload.getTenant());
+    // Without a key the producer's partitioner picked any partition; the id decides where the status is looked up.
+    if (key == null) checkPartition(upload.getImageId().getBytes(StandardCharsets.UTF_8), upload.getImageId(), source);
     if (heldByAnotherTenant(upload)) {
       // Every store and topic is keyed by the id alone: taking it would replace, and expose, the other tenant's image.
       deadLetter(record, source, key, ErrorCodes.IMAGE_ID_TAKEN,
@@ -125,7 +127,8 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
    * IMAGE_ID_TAKEN, which of an upload and a delete came last) goes to the partition Kafka's default partitioner
    * gives the id: murmur2 of the key, as Java clients partition. A producer that partitions otherwise (librdkafka
    * and so kcat, confluent-kafka-python and -go default to CRC32) still gets its images embedded and matched, but
-   * those guarantees fail without a word. Counted, and said in the log at most once a minute.
+   * those guarantees fail without a word, as they do for an upload without a key (any partition). Counted, and said
+   * in the log at most once a minute.
    */
   private void checkPartition(byte[] rawKey, String key, RecordMetadata source) {
     if (rawKey == null || partitions <= 1) return;
@@ -136,7 +139,7 @@ public final class UploadProcessor implements Processor<byte[], byte[], String, 
     long now = services.clock().millis();
     if (lastMisplacedWarning != Long.MIN_VALUE && now - lastMisplacedWarning < 60_000) return;
     String shownKey = key.length() <= 200 ? key : key.substring(0, 200) + "...";
-    log.warn("{} record{} on the wrong partition, e.g. key {} at {}-{}@{} where Java's partitioner (murmur2 of the key) puts it on "
+    log.warn("{} record{} on the wrong partition, e.g. image {} at {}-{}@{} where Java's partitioner (murmur2 of the key) puts it on "
             + "partition {}: its producer must partition by murmur2 (librdkafka clients and kcat: partitioner=murmur2_random), "
             + "else the image's PENDING/FAILED status is not found by GET /v1/images/{id}, IMAGE_ID_TAKEN is not enforced, and "
             + "uploads and deletes of one id from different producers may be applied out of order",

@@ -49,6 +49,7 @@ class UploadPartitionCheckTest {
   private MockProcessorContext<String, org.apache.avro.specific.SpecificRecord> context;
   private UploadProcessor processor;
   private Counter misplaced;
+  private dev.lookalike.topology.Topics topics;
 
   @BeforeEach
   void start() {
@@ -65,7 +66,8 @@ class UploadPartitionCheckTest {
     status.init(context.getStateStoreContext(), status);
     context.addStateStore(status);
     misplaced = new TopologyMetrics(meters).misplacedUploads();
-    processor = new UploadProcessor(services, null, 1 << 20, 1 << 20, PARTITIONS, misplaced);
+    topics = dev.lookalike.topology.Topics.create(dev.lookalike.config.LookalikeConfig.of(java.util.Map.of()), services.registry());
+    processor = new UploadProcessor(services, topics.uploaded().valueSerde().deserializer(), 1 << 20, 1 << 20, PARTITIONS, misplaced);
     processor.init(context);
     lines.start();
     logger.addAppender(lines);
@@ -90,7 +92,7 @@ class UploadPartitionCheckTest {
     deleteAt(id, crc, 3);
     assertThat(misplaced.count()).isEqualTo(2);
     assertThat(warnings()).hasSize(1).first().asString()
-        .contains("key " + id + " at images.uploaded-" + crc + "@2")
+        .contains("image " + id + " at images.uploaded-" + crc + "@2")
         .contains("partition " + murmur)
         .contains("partitioner=murmur2_random")
         .contains("GET /v1/images/{id},");
@@ -99,6 +101,25 @@ class UploadPartitionCheckTest {
     deleteAt(id, crc, 4);
     assertThat(misplaced.count()).isEqualTo(3);
     assertThat(warnings()).hasSize(2).last().asString().startsWith("2 records on the wrong partition");
+  }
+
+  /** An upload without a key lands wherever its producer's partitioner puts it: checked by its imageId. */
+  @Test
+  void anUploadWithoutAKeyIsCheckedByItsImageId() {
+    String id = idWhoseCrc32PartitionIsNotItsMurmur2One();
+    dev.lookalike.avro.ImageUploaded upload = dev.lookalike.avro.ImageUploaded.newBuilder().setImageId(id).setTenant("default")
+        .setSource(dev.lookalike.avro.ImageSource.newBuilder().setData(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3})).build())
+        .setUploadedAt(Instant.ofEpochMilli(now.get())).build();
+    byte[] value = topics.uploaded().valueSerde().serializer().serialize("images.uploaded", upload);
+
+    context.setRecordMetadata("images.uploaded", murmur2Partition(id), 1);
+    processor.process(new Record<>(null, value, 0L));
+    assertThat(misplaced.count()).isZero();
+
+    context.setRecordMetadata("images.uploaded", crc32Partition(id), 2);
+    processor.process(new Record<>(null, value, 0L));
+    assertThat(misplaced.count()).isEqualTo(1);
+    assertThat(warnings()).hasSize(1).first().asString().contains("image " + id + " at images.uploaded-" + crc32Partition(id) + "@2");
   }
 
   @Test
