@@ -5,10 +5,12 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -267,6 +269,30 @@ public final class LookalikeConfig extends AbstractConfig {
   public List<String> unknownKeys() {
     return originals().keySet().stream()
         .filter(key -> !CONFIG_DEF.names().contains(key) && !key.startsWith(KAFKA_PREFIX) && !isVectorKey(key))
+        .sorted().toList();
+  }
+
+  /**
+   * Variables the launcher and the commands read themselves (JVM and Maven options, search's key, stack traces),
+   * not settings.
+   */
+  private static final Set<String> TOOL_ENV = Set.of("LOOKALIKE_JAVA_OPTS", "LOOKALIKE_MVN_ARGS", "LOOKALIKE_API_KEY",
+      "LOOKALIKE_DEBUG");
+
+  /**
+   * {@code LOOKALIKE_*} variables in {@code env} that no setting reads, sorted: a typo there
+   * ({@code LOOKALIKE_BOOTSTRAP_SERVER}, {@code LOOKALIKE_AUTH_API_KEY}) left the default in force
+   * without a word, where the same typo in the file is warned about. Per-vector variables count for
+   * the configured vectors only; {@code LOOKALIKE_KAFKA_*} goes to the Kafka clients.
+   */
+  public List<String> unknownEnv(Map<String, String> env) {
+    Set<String> known = new HashSet<>(TOOL_ENV);
+    CONFIG_DEF.names().forEach(key -> known.add(envName(key)));
+    for (String name : vectorOrder) {
+      VectorConfig.CONFIG_DEF.names().forEach(key -> known.add(envName(VECTOR_PREFIX + name + "." + key)));
+    }
+    return env.keySet().stream()
+        .filter(k -> k.startsWith(ENV_PREFIX) && !k.startsWith(ENV_PREFIX + "KAFKA_") && !known.contains(k))
         .sorted().toList();
   }
 

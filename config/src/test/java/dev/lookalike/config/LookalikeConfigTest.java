@@ -63,6 +63,28 @@ class LookalikeConfigTest {
     assertThat(LookalikeConfig.load(Path.of("lookalike.example.properties"), Map.of()).unknownKeys()).isEmpty();
   }
 
+  /**
+   * LOOKALIKE_BOOTSTRAP_SERVER (no S) left localhost:9092 in force without a word, where bootstrap.server in the
+   * file was warned about; an operator configuring a container by environment had only the defaults to go on.
+   */
+  @Test
+  void environmentVariablesThatNoSettingReadsAreNamed() {
+    Map<String, String> env = Map.of(
+        "LOOKALIKE_BOOTSTRAP_SERVER", "kafka:9092",                 // typo
+        "LOOKALIKE_BOOTSTRAP_SERVERS", "kafka:9092",
+        "LOOKALIKE_TOPIC_DEAD_LETTER", "dl",                        // topic.dead-letter
+        "LOOKALIKE_VECTORS", "perceptual,azure",
+        "LOOKALIKE_VECTOR_AZURE_API_KEY", "k",                      // a configured vector's setting
+        "LOOKALIKE_VECTOR_CLIP_MODEL_PATH", "m.onnx",               // a vector that is not configured
+        "LOOKALIKE_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",            // Kafka clients' own
+        "LOOKALIKE_JAVA_OPTS", "-Xmx2g",                            // the launcher's
+        "LOOKALIKE_API_KEY", "k",                                   // lookalike search's
+        "PATH", "/usr/bin");
+    LookalikeConfig config = LookalikeConfig.load(null, env);
+    assertThat(config.bootstrapServers()).isEqualTo("kafka:9092");
+    assertThat(config.unknownEnv(env)).containsExactly("LOOKALIKE_BOOTSTRAP_SERVER", "LOOKALIKE_VECTOR_CLIP_MODEL_PATH");
+  }
+
   @Test
   void programmaticValuesMayBeTypedOrStrings() {
     assertThat(LookalikeConfig.of(Map.of("topics.replication.factor", 3)).replicationFactor()).isEqualTo((short) 3);

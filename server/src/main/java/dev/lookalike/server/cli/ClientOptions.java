@@ -3,6 +3,7 @@ package dev.lookalike.server.cli;
 import dev.lookalike.config.LookalikeConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -36,15 +37,20 @@ public final class ClientOptions {
     if (bootstrapServers != null) overrides.put(LookalikeConfig.BOOTSTRAP_SERVERS, bootstrapServers);
     if (registryUrl != null) overrides.put(LookalikeConfig.SCHEMA_REGISTRY_URL, registryUrl);
     LookalikeConfig config = LookalikeConfig.load(configFile, env);
-    warnOfUnknownKeys(config, configFile);
+    warnOfUnknownKeys(config, configFile, env);
     return overrides.isEmpty() ? config : config.with(overrides);
   }
 
   /** A key no setting reads is usually a typo that leaves a default in force: say so (on stderr, like all logs). */
-  static void warnOfUnknownKeys(LookalikeConfig config, java.nio.file.Path file) {
+  static void warnOfUnknownKeys(LookalikeConfig config, java.nio.file.Path file, Map<String, String> env) {
     if (!config.unknownKeys().isEmpty()) {
       org.slf4j.LoggerFactory.getLogger("dev.lookalike.config").warn("{} sets {}, which no setting reads (a typo?); "
           + "`lookalike config-docs` lists the settings", file == null ? "the configuration" : file, config.unknownKeys());
+    }
+    List<String> unknownEnv = config.unknownEnv(env);
+    if (!unknownEnv.isEmpty()) {
+      org.slf4j.LoggerFactory.getLogger("dev.lookalike.config").warn("the environment sets {}, which no setting reads (a typo, "
+          + "or a vector not in vectors?); `lookalike config-docs` lists the settings and their variables", unknownEnv);
     }
   }
 

@@ -58,7 +58,7 @@ final class DevCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     DevOptions options = options();
     LookalikeConfig base = LookalikeConfig.load(configFile, root.env());
-    ClientOptions.warnOfUnknownKeys(base, configFile);
+    ClientOptions.warnOfUnknownKeys(base, configFile, root.env());
     PrintWriter out = spec.commandLine().getOut();
     DevMode dev = new DevMode(out);
     UntilShutdown until = UntilShutdown.closing(dev, out);

@@ -40,7 +40,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     LookalikeConfig config = LookalikeConfig.load(configFile, root.env());
-    ClientOptions.warnOfUnknownKeys(config, configFile);
+    ClientOptions.warnOfUnknownKeys(config, configFile, root.env());
     PrintWriter out = spec.commandLine().getOut();
     // The hook is in place before the service starts, so a signal during start-up closes what started.
     AtomicReference<LookalikeService> service = new AtomicReference<>();
