@@ -1,6 +1,7 @@
 // Drives the web page at / in headless Chromium (playwright-core): node page-test.mjs <baseUrl> <apiKey> <image.png> <chromium>
 // Prints "OK" and exits 0 when every check passes; otherwise prints what failed and exits 1.
 import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
 
 const [baseUrl, apiKey, imagePath, executablePath] = process.argv.slice(2);
 // The flags the machine notes give for a closed network: without the background ones Chromium keeps dialling out.
@@ -53,6 +54,16 @@ try {
   const pairs = await page.$$eval('#dupGroups .group .pairs li', ls => ls.map(l => l.textContent));
   if (!pairs.some(p => /base-small ≈ base 0\.\d{4}|base ≈ base-small 0\.\d{4}/.test(p))) fail('no pair line with a similarity: ' + pairs);
   if (!/groups 1–/.test(await page.textContent('#dupStatus'))) fail('no paging status: ' + await page.textContent('#dupStatus'));
+
+  // axe-core's accessibility rules: no violation above minor (landmarks, names, keyboard access to scrolling lists).
+  await page.addScriptTag({ content: readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8') });
+  const violations = await page.evaluate(async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
+    .filter(v => v.impact !== 'minor').map(v => `${v.id} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`));
+  if (violations.length) fail('accessibility: ' + violations.join('; '));
+  // On a phone's width nothing makes the page scroll sideways (a long vector description in the select did).
+  await page.setViewportSize({ width: 390, height: 800 });
+  if (await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)) fail('the page scrolls sideways at 390 px');
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // What a person would see: the results, the duplicates and the similar images, the groups.
   await page.screenshot({ path: 'page.png', fullPage: true });

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs server/src/test/resources/browser/page-test.mjs in a real headless Chromium through
- * playwright-core, which it installs itself (npm, into target/browser-test). Skips, with the
+ * playwright-core, with axe-core's accessibility rules, both of which it installs itself (npm, into target/browser-test). Skips, with the
  * reason, when Chromium, node/npm or the npm registry is not available; Chromium is found at
  * $LOOKALIKE_CHROMIUM, /usr/bin/chromium or /usr/bin/chromium-browser (Debian: apt-get install chromium).
  */
@@ -31,9 +31,9 @@ final class BrowserCheck {
     try (InputStream in = BrowserCheck.class.getResourceAsStream("/browser/page-test.mjs")) {
       Files.write(script, in.readAllBytes());
     }
-    if (!Files.isDirectory(dir.resolve("node_modules/playwright-core"))) {
+    if (!Files.isDirectory(dir.resolve("node_modules/playwright-core")) || !Files.isDirectory(dir.resolve("node_modules/axe-core"))) {
       Files.writeString(dir.resolve("package.json"), "{\"name\":\"lookalike-browser-test\",\"private\":true}");
-      Result install = exec(dir, 300, List.of("npm", "install", "--no-audit", "--no-fund", "--silent", "playwright-core@1"));
+      Result install = exec(dir, 300, List.of("npm", "install", "--no-audit", "--no-fund", "--silent", "playwright-core@1", "axe-core@4"));
       assumeTrue(install.code == 0, "browser test skipped: npm install playwright-core failed: " + install.output.strip());
     }
     Path screenshot = dir.resolve("page.png");
