@@ -27,6 +27,7 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +78,11 @@ public final class LookalikeStreams implements AutoCloseable {
       partitions = new TopicProvisioner(config, topics).ensure(admin);
     }
     Topology topology = LookalikeTopology.build(config, topics, services, partitions);
-    log.info("topology:\n{}", topology.describe());
+    // One line at INFO: log shippers cut Kafka's hundred-line description into a hundred entries. The whole of it at DEBUG.
+    TopologyDescription description = topology.describe();
+    log.info("topology: {} sub-topologies over {} partitions per topic (the full description at DEBUG, logger {})",
+        description.subtopologies().size(), partitions, LookalikeStreams.class.getName());
+    log.debug("topology:\n{}", description);
     Properties props = streamsProps(config, applicationServer);
     KafkaStreams streams = new KafkaStreams(topology, props);
     LookalikeStreams runtime = new LookalikeStreams(streams, topics, partitions);
