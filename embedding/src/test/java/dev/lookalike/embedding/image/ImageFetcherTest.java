@@ -339,6 +339,25 @@ class ImageFetcherTest {
         }
 
         @Test
+        void aFailedConnectionsMessageDoesNotSayWhereTheHostPoints() throws IOException {
+            // An allow-listed internal image store that is down: the caller (an API client, a dead
+            // letter, the image's status) learns that it failed, not its address inside the network.
+            Dns toInternal = host -> List.of(InetAddress.getByName("127.0.0.1"));
+            int port = server.getPort();
+            server.shutdown();
+            try (ImageFetcher allowed = new ImageFetcher(
+                    FetcherConfig.defaults().withAllowedHosts(Set.of("images.internal.test"))
+                            .withRetries(0, Duration.ZERO, Duration.ZERO), toInternal)) {
+                ImageLoadException error = fetchFails(allowed, "http://images.internal.test:" + port + "/x",
+                        ImageErrorCode.FETCH_FAILED);
+
+                assertThat(error.getMessage()).contains("images.internal.test").contains("ConnectException")
+                        .doesNotContain("127.0.0.1");
+                assertThat(error.retriable()).isTrue();
+            }
+        }
+
+        @Test
         void refusesAHostWithAnyPrivateAddressAmongItsAnswers() throws IOException {
             List<InetAddress> mixed = List.of(InetAddress.getByName("8.8.8.8"), InetAddress.getByName("10.0.0.5"));
             try (ImageFetcher guarded = new ImageFetcher(FetcherConfig.defaults(), host -> mixed)) {
