@@ -18,7 +18,16 @@ final class DevConfig {
   static LookalikeConfig forStack(LookalikeConfig base, String bootstrapServers, String registryUrl,
                                   DevOptions options, Path stateDir) {
     boolean userChose = base.originals().containsKey(SESSION_TIMEOUT);
-    return (userChose ? base : base.with(Map.of(SESSION_TIMEOUT, "10000"))).with(Map.of(
+    // Private networks are fetched unless the user's file or environment says otherwise: someone
+    // trying the SSRF guard (or a shared machine's dev stack) with fetch.allow.private.networks=false
+    // found it silently set back to true.
+    boolean privateChosen = base.originals().containsKey(LookalikeConfig.FETCH_ALLOW_PRIVATE_NETWORKS);
+    LookalikeConfig withDefaults = userChose ? base : base.with(Map.of(SESSION_TIMEOUT, "10000"));
+    if (!privateChosen) {
+      // Lets people try image URLs served from their own machine (http://localhost:8000/cat.jpg).
+      withDefaults = withDefaults.with(Map.of(LookalikeConfig.FETCH_ALLOW_PRIVATE_NETWORKS, true));
+    }
+    return withDefaults.with(Map.of(
         LookalikeConfig.BOOTSTRAP_SERVERS, bootstrapServers,
         LookalikeConfig.SCHEMA_REGISTRY_URL, registryUrl,
         // Dev mode is for this machine only.
@@ -27,8 +36,6 @@ final class DevConfig {
         LookalikeConfig.TOPICS_CREATE, true,
         LookalikeConfig.TOPICS_PARTITIONS, options.partitions(),
         LookalikeConfig.TOPICS_REPLICATION_FACTOR, 1,
-        LookalikeConfig.STATE_DIR, stateDir.toString(),
-        // Lets people try image URLs served from their own machine (http://localhost:8000/cat.jpg).
-        LookalikeConfig.FETCH_ALLOW_PRIVATE_NETWORKS, true));
+        LookalikeConfig.STATE_DIR, stateDir.toString()));
   }
 }

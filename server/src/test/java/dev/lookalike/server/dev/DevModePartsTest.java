@@ -56,6 +56,17 @@ class DevModePartsTest {
   }
 
   @Test
+  void anExplicitChoiceOfPrivateNetworkFetchingIsKept() {
+    DevOptions options = new DevOptions(0, 0, 0, 3, true, null);
+    LookalikeConfig refused = LookalikeConfig.of(Map.of(LookalikeConfig.FETCH_ALLOW_PRIVATE_NETWORKS, "false"));
+
+    assertThat(DevConfig.forStack(refused, "b:1", "http://r", options, Path.of("/s")).fetchAllowPrivateNetworks())
+        .as("--config FILE with fetch.allow.private.networks=false").isFalse();
+    assertThat(DevConfig.forStack(LookalikeConfig.of(Map.of()), "b:1", "http://r", options, Path.of("/s"))
+        .fetchAllowPrivateNetworks()).as("dev mode's default").isTrue();
+  }
+
+  @Test
   void optionsRejectNonsense() {
     assertThat(DevOptions.defaults()).isEqualTo(new DevOptions(8080, 9092, 8081, 4, true, null));
     assertThatThrownBy(() -> new DevOptions(70000, 0, 0, 1, true, null)).hasMessageContaining("--http-port");
