@@ -51,7 +51,7 @@ class DockerComposeConfigTest {
   private static final Path COMPOSE = Path.of("..", "docker", "compose.yaml");
   private static final Path DOCKERFILE = Path.of("..", "docker", "Dockerfile");
   private static final Path LAUNCHER = Path.of("..", "lookalike");
-  private static final List<String> SERVICES = List.of("kafka", "registry", "lookalike-1", "lookalike-2");
+  private static final List<String> SERVICES = List.of("kafka", "registry-db", "registry", "lookalike-1", "lookalike-2");
   private static final List<String> INSTANCES = List.of("lookalike-1", "lookalike-2");
 
   static boolean dockerComposeInstalled() { return onPath("docker-compose"); }
@@ -93,7 +93,7 @@ class DockerComposeConfigTest {
       assertThat(dependsOn.path("registry").path("condition").asText()).as(instance).isEqualTo("service_healthy");
     }
     assertThat(resolved.path("volumes").fieldNames()).toIterable()
-        .containsExactlyInAnyOrder("kafka-data", "lookalike-1-state", "lookalike-2-state");
+        .containsExactlyInAnyOrder("kafka-data", "registry-db-data", "lookalike-1-state", "lookalike-2-state");
   }
 
   @Test
@@ -118,6 +118,23 @@ class DockerComposeConfigTest {
       assertThat(environment.path("LOOKALIKE_HTTP_ADVERTISED_HOST").asText()).isEqualTo(name);
       assertThat(environment.path("LOOKALIKE_BOOTSTRAP_SERVERS").asText()).isEqualTo("kafka:9092");
     }
+  }
+
+  /**
+   * The registry keeps its schemas in a database on a named volume. Every record names its schema by id: an in-memory
+   * registry (the compose file's first one) forgot them on a restart, and then gave the same ids to other schemas,
+   * so records written before it were unreadable or read with the wrong schema.
+   */
+  @Test
+  void theRegistryKeepsItsSchemasAcrossRestarts() throws Exception {
+    JsonNode compose = compose();
+    JsonNode registry = compose.path("services").path("registry");
+    assertThat(registry.path("image").asText()).doesNotContain("-mem:");
+    assertThat(registry.path("environment").path("REGISTRY_DATASOURCE_URL").asText()).startsWith("jdbc:postgresql://registry-db:");
+    assertThat(registry.path("depends_on").path("registry-db").path("condition").asText()).isEqualTo("service_healthy");
+    JsonNode db = compose.path("services").path("registry-db");
+    assertThat(db.path("volumes").get(0).asText()).isEqualTo("registry-db-data:/var/lib/postgresql/data");
+    assertThat(compose.path("volumes").has("registry-db-data")).isTrue();
   }
 
   /** The containers use the internal listener, the host the external one, and both are consistently declared. */
