@@ -77,6 +77,37 @@ class VectorStoreSnapshotTest {
   }
 
   /**
+   * The restore's log line counts what the snapshot held: the entries the changelog confirmed unchanged,
+   * not the store's size after the replay (which read "22 entries from the snapshot confirmed" for a file
+   * of 16, after an instance that wrote 6 more had been killed before its next snapshot).
+   */
+  @Test
+  void theRestoreLineCountsTheSnapshotsEntriesNotTheStoresSize() {
+    Map<String, byte[]> changelog = new LinkedHashMap<>();
+    VectorStore first = open();
+    for (int i = 0; i < 16; i++) write(first, changelog, "img-" + i, randomVector());
+    first.close(); // saves the snapshot of 16
+    for (int i = 16; i < 22; i++) changelog.put("img-" + i, value("img-" + i, randomVector()));
+    changelog.put("img-3", value("img-3", randomVector())); // replaced since the file
+    changelog.put("img-4", null); // deleted since the file
+
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(VectorStore.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      VectorStore restored = open();
+      changelog.forEach((id, value) -> restored.put(key(id), value));
+      restored.finishRestore();
+      assertThat(restored.size()).isEqualTo(21);
+    } finally {
+      logger.detachAppender(lines);
+    }
+    assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        .contains("vector store vectors-test: 14 of 16 entries from the snapshot confirmed by the changelog, 0 dropped; 21 entries now");
+  }
+
+  /**
    * A flush takes the snapshot and a thread of its own writes it, while the stream goes on
    * writing: the file holds the store as it was at the flush.
    */
