@@ -55,12 +55,21 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     /** Starts a registry of its own on a free port; the caller closes it. */
     public static ApicurioRegistry start() {
-        return start(ApicurioHome.resolve(), FreePorts.find(), false);
+        return start(ApicurioHome.resolve(), FreePorts.find(), null, false);
     }
 
     /** Starts a registry from {@code home} (the unpacked app) on {@code port}; the caller closes it. */
     public static ApicurioRegistry start(Path home, int port) {
-        return start(home, port, false);
+        return start(home, port, null, false);
+    }
+
+    /**
+     * As {@link #start(Path, int)}, keeping the schemas in an H2 database file under {@code storageDir}
+     * (the app's own SQL storage; in memory otherwise), so a restarted registry knows every schema and id
+     * it gave out: records name their schema by id. Port 0 picks a free one.
+     */
+    public static ApicurioRegistry start(Path home, int port, Path storageDir) {
+        return start(home, port == 0 ? FreePorts.find() : port, storageDir, false);
     }
 
     /**
@@ -70,19 +79,19 @@ public final class ApicurioRegistry implements AutoCloseable {
      */
     public static synchronized ApicurioRegistry shared() {
         if (shared == null || !shared.process.isAlive()) {
-            shared = start(ApicurioHome.resolve(), FreePorts.find(), true);
+            shared = start(ApicurioHome.resolve(), FreePorts.find(), null, true);
         }
         return shared;
     }
 
-    private static ApicurioRegistry start(Path home, int port, boolean isShared) {
+    private static ApicurioRegistry start(Path home, int port, Path storageDir, boolean isShared) {
         long t0 = System.nanoTime();
         Path runner = ApicurioHome.runnerJar(home);
         Path workDir = Dirs.createTemp("lookalike-apicurio-");
         Path logFile = workDir.resolve("registry.log");
         Process process;
         try {
-            process = new ProcessBuilder(command(runner, port))
+            process = new ProcessBuilder(command(runner, port, storageDir))
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile())
@@ -108,7 +117,7 @@ public final class ApicurioRegistry implements AutoCloseable {
         return registry;
     }
 
-    private static List<String> command(Path runner, int port) {
+    private static List<String> command(Path runner, int port, Path storageDir) {
         List<String> command = new ArrayList<>();
         // The JVM running us is known to be a JDK >= 21, which the registry runs on.
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -118,6 +127,10 @@ public final class ApicurioRegistry implements AutoCloseable {
         command.add("-Dquarkus.http.port=" + port);
         // Content-based ids must ignore formatting, as Confluent's canonical form does.
         command.add("-Dregistry.ccompat.use-canonical-hash=true");
+        if (storageDir != null) {
+            // The app's storage is H2, in memory unless its JDBC URL names a file.
+            command.add("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + storageDir.toAbsolutePath().resolve("registry"));
+        }
         command.add("-Dquarkus.banner.enabled=false");
         command.add("-Dquarkus.log.level=WARN");
         command.add("-Dquarkus.log.category.\"io.apicurio\".level=WARN");

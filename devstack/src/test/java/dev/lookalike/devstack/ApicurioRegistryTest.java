@@ -48,6 +48,27 @@ class ApicurioRegistryTest {
         assertThat(EmbeddedKafkaTest.isListening("127.0.0.1:" + registry.port())).isFalse();
     }
 
+    /** Records name their schema by id: a restarted registry (dev mode with --data-dir) must still know both. */
+    @Test
+    void aRegistryWithStorageKeepsItsSchemasAndIdsAcrossARestart(@TempDir Path storage) throws Exception {
+        String schema = "{\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"Kept\\\",\\\"fields\\\":[]}\"}";
+        int port = FreePorts.find();
+        String id;
+        try (ApicurioRegistry first = ApicurioRegistry.start(ApicurioHome.resolve(), port, storage)) {
+            HttpResponse<String> registered = http.send(HttpRequest.newBuilder(URI.create(first.ccompatUrl() + "/subjects/kept-value/versions"))
+                    .header("content-type", "application/vnd.schemaregistry.v1+json").POST(HttpRequest.BodyPublishers.ofString(schema)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+            id = registered.body().replaceAll("\\D", "");
+        }
+        try (ApicurioRegistry second = ApicurioRegistry.start(ApicurioHome.resolve(), port, storage)) {
+            HttpResponse<String> byId = get(second.ccompatUrl() + "/schemas/ids/" + id);
+            assertThat(byId.statusCode()).as(byId.body()).isEqualTo(200);
+            assertThat(byId.body()).contains("Kept");
+            assertThat(get(second.ccompatUrl() + "/subjects").body()).contains("kept-value");
+        }
+    }
+
     @Test
     void explainsHowToFixAMissingHome(@TempDir Path empty) {
         String previous = System.getProperty(ApicurioHome.PROPERTY);

@@ -48,7 +48,7 @@ final class DevCommand implements Callable<Integer> {
   boolean noSamples;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Keep Kafka's data and the state stores here across runs (default: a temp dir deleted on exit).")
+      description = "Keep Kafka's data, the registry's schemas and the state stores here across runs (default: a temp dir deleted on exit).")
   Path dataDir;
 
   @Option(names = "--config", paramLabel = "FILE", description = "Properties file with further settings, e.g. named vectors.")

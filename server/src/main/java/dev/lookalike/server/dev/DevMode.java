@@ -118,7 +118,8 @@ public final class DevMode implements AutoCloseable {
     say("Starting Kafka and the schema registry ...");
     // The registry, a JVM of its own, takes longest; it starts while the broker does.
     CompletableFuture<ApicurioRegistry> registryStart = CompletableFuture.supplyAsync(
-        () -> startRegistry(options.registryPort()), task -> new Thread(task, "lookalike-dev-registry-start").start());
+        () -> startRegistry(options.registryPort(), options.dataDir() == null ? null : dataDir.resolve("registry")),
+        task -> new Thread(task, "lookalike-dev-registry-start").start());
     AutoCloseable registryOnceStarted = () -> registryStart.thenAccept(ApicurioRegistry::close);
     track(registryOnceStarted);
     EmbeddedKafka kafka = track(EmbeddedKafka.start(EmbeddedKafka.Options.defaults()
@@ -142,14 +143,16 @@ public final class DevMode implements AutoCloseable {
     }
   }
 
-  private static ApicurioRegistry startRegistry(int port) {
-    return port == 0 ? ApicurioRegistry.start() : ApicurioRegistry.start(ApicurioHome.resolve(), port);
+  /** With a --data-dir the registry keeps its schemas there too, beside the topics whose records name them by id. */
+  private static ApicurioRegistry startRegistry(int port, Path storageDir) {
+    return ApicurioRegistry.start(ApicurioHome.resolve(), port, storageDir);
   }
 
   /**
-   * Registers the event schemas in a fixed order before anything else does. The registry keeps
-   * them in memory only, but assigns ids in order of registration, so every run hands out the
-   * same ids, and records kept in a --data-dir still name the right schemas. They are registered
+   * Registers the event schemas in a fixed order before anything else does. With a --data-dir the
+   * registry keeps every schema in a file there, whoever registered it; ids are given in order of
+   * registration, so these five have the same ids in every run and in a data dir made before the
+   * registry kept a file. They are registered
    * as the service registers them: as the .avsc files declare them, which other languages' clients find.
    */
   static void registerSchemas(String registryUrl, TopicNames topics) {

@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * How to run dev mode. Ports default to the well-known ones, so the CLI's own defaults
  * ({@code localhost:9092}) reach the embedded broker; 0 picks a free port.
  *
- * @param dataDir where Kafka's log and the state stores live, kept across runs; null for a
+ * @param dataDir where Kafka's log, the registry's schemas and the state stores live, kept across runs; null for a
  *                temp dir deleted on exit
  */
 public record DevOptions(int httpPort, int kafkaPort, int registryPort, int partitions, boolean samples, Path dataDir) {
