@@ -61,7 +61,8 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
   static final String SNAPSHOT_DIR = "vector-snapshots";
 
   private final String name;
-  private final NavigableMap<Bytes, byte[]> entries = new TreeMap<>();
+  // Replaced, not cleared, when a freshly loaded snapshot is held for the next opening (LoadedSnapshots).
+  private NavigableMap<Bytes, byte[]> entries = new TreeMap<>();
   private final Supplier<VectorIndex> indexFactory;
   private VectorIndex index;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
@@ -249,6 +250,13 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
   private void loadSnapshot() {
     if (snapshotFile == null || !Files.exists(snapshotFile)) return;
     long started = System.nanoTime();
+    LoadedSnapshots.Loaded held = LoadedSnapshots.take(snapshotFile);
+    if (held != null) {
+      adopt(held);
+      log.info("vector store {}: snapshot of {} vectors taken over from the store's last opening ({} ms; not read again)", name,
+          entries.size(), (System.nanoTime() - started) / 1_000_000);
+      return;
+    }
     try {
       unconfirmed = VectorSnapshot.read(snapshotFile, entries, index, this::indexedImage);
       loadedFromSnapshot = entries.size();
@@ -505,7 +513,40 @@ public final class VectorStore implements KeyValueStore<Bytes, byte[]> {
     awaitSnapshotWriter(); // none outlives the store, whether or not this one writes another
     maybeSnapshot(true); // a restart then restores in seconds, not by re-inserting every vector
     open = false;
+    holdUntouchedSnapshot();
     clear();
+  }
+
+  /**
+   * Closed right after loading its snapshot, before any changelog record (Kafka Streams' start-up
+   * tasks open and close the stores they find on disk, then open them again when assigned): the
+   * next opening takes what was loaded instead of reading the file again.
+   */
+  private void holdUntouchedSnapshot() {
+    if (snapshotFile == null || unconfirmed == null || applied > 0 || confirmedFromSnapshot > 0 || loadedFromSnapshot == 0) return;
+    lock.writeLock().lock();
+    try {
+      LoadedSnapshots.hold(snapshotFile, new LoadedSnapshots.Loaded(entries, new HashMap<>(tenants), index, unconfirmed, loadedFromSnapshot));
+      entries = new TreeMap<>();
+      index = indexFactory.get();
+      unconfirmed = null;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private void adopt(LoadedSnapshots.Loaded held) {
+    lock.writeLock().lock();
+    try {
+      entries = held.entries();
+      tenants.putAll(held.tenants());
+      index = held.index();
+      unconfirmed = held.unconfirmed();
+      loadedFromSnapshot = held.count();
+      confirmedFromSnapshot = 0;
+    } finally {
+      lock.writeLock().unlock();
+    }
   }
 
   private void clear() {

@@ -223,6 +223,67 @@ class VectorStoreSnapshotTest {
     assertThat(VectorStore.snapshotFile(taskDir(), "vectors-test")).exists();
   }
 
+  /**
+   * Kafka Streams opens the stores it finds on disk at start (its start-up tasks), closes them and opens them again
+   * when the tasks are assigned; each snapshot was read twice. The second opening takes over the first's graph: the
+   * file, damaged in place here with its size, time and inode kept, is not read again.
+   */
+  @Test
+  void aStoreClosedRightAfterLoadingHandsItsSnapshotToItsNextOpening() throws IOException {
+    Map<String, byte[]> changelog = randomChangelog(600);
+    Path snapshot = VectorStore.snapshotFile(taskDir(), "vectors-test");
+    writeSnapshot(snapshot, changelog);
+    VectorStore startUpTask = open();
+    assertThat(startUpTask.size()).isEqualTo(600);
+    startUpTask.close();
+    damageInPlace(snapshot);
+
+    VectorStore assigned = open();
+    assertThat(assigned.size()).as("taken over, not read").isEqualTo(600);
+    changelog.forEach((id, value) -> assigned.put(key(id), value));
+    assigned.finishRestore();
+    VectorStore rebuilt = rebuiltFrom(changelog);
+    for (int q = 0; q < 10; q++) {
+      float[] query = randomVector();
+      assertThat(top(assigned, query)).isEqualTo(top(rebuilt, query));
+    }
+  }
+
+  @Test
+  void aSnapshotWrittenAfterTheCloseIsReadNotTakenOver() throws IOException {
+    Path snapshot = VectorStore.snapshotFile(taskDir(), "vectors-test");
+    writeSnapshot(snapshot, randomChangelog(600));
+    open().close();
+    writeSnapshot(snapshot, randomChangelog(250)); // another instance's newer state, say
+
+    assertThat(open().size()).isEqualTo(250);
+  }
+
+  @Test
+  void aStoreThatRestoredAnythingHandsNothingOver() throws IOException {
+    Map<String, byte[]> changelog = randomChangelog(600);
+    Path snapshot = VectorStore.snapshotFile(taskDir(), "vectors-test");
+    writeSnapshot(snapshot, changelog);
+    VectorStore first = open();
+    first.put(key("img-0"), changelog.get("img-0")); // one changelog record confirmed
+    first.close();
+    damageInPlace(snapshot);
+
+    assertThat(open().size()).as("the damaged file was read, and ignored").isZero();
+  }
+
+  /** Overwrites the second half of the file in place, keeping its length, inode and modification time. */
+  private static void damageInPlace(Path file) throws IOException {
+    java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file);
+    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      for (long at = raf.length() / 2; at < raf.length(); at += 7) {
+        raf.seek(at);
+        raf.write(0xff);
+      }
+    }
+    Files.setLastModifiedTime(file, modified);
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private VectorStore open() {
