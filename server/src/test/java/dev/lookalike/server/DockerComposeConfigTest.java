@@ -9,13 +9,9 @@ import com.sun.net.httpserver.HttpServer;
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.config.VectorConfig;
 import dev.lookalike.embedding.image.FetcherConfig;
-import dev.lookalike.embedding.image.ImageDecoder;
 import dev.lookalike.embedding.image.ImageFetcher;
-import dev.lookalike.embedding.perceptual.PerceptualEmbedder;
-import dev.lookalike.registry.InMemorySchemaRegistryClient;
 import dev.lookalike.server.http.HttpApi;
 import dev.lookalike.topology.TopologyServices;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.File;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,7 +19,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -266,8 +261,7 @@ class DockerComposeConfigTest {
     standIn.start();
     LookalikeConfig config = LookalikeConfig.of(Map.of(LookalikeConfig.HTTP_PORT, "0", LookalikeConfig.HTTP_HOST, "127.0.0.1"));
     ImageFetcher fetcher = new ImageFetcher(FetcherConfig.defaults());
-    TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
-        new ImageDecoder(), url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), new SimpleMeterRegistry());
+    TopologyServices services = TestServices.perceptual(fetcher);
     HttpApi api = HttpApi.start(config, services, fetcher);
     try {
       int standInPort = standIn.getAddress().getPort();

@@ -14,9 +14,8 @@ import dev.lookalike.embedding.hosted.ProviderException;
 import dev.lookalike.embedding.image.FetcherConfig;
 import dev.lookalike.embedding.image.ImageDecoder;
 import dev.lookalike.embedding.image.ImageFetcher;
-import dev.lookalike.embedding.perceptual.PerceptualEmbedder;
 import dev.lookalike.embedding.testing.TestImages;
-import dev.lookalike.registry.InMemorySchemaRegistryClient;
+import dev.lookalike.server.TestServices;
 import dev.lookalike.server.http.HttpApi;
 import dev.lookalike.server.query.NotReadyException;
 import dev.lookalike.server.query.PeerClient;
@@ -25,7 +24,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -38,7 +36,6 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** With keys configured, every endpoint but health needs one, in any of the hosted APIs' header forms. */
 class AuthTest {
@@ -59,8 +56,7 @@ class AuthTest {
         LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(KEY) + ":acme," + ApiKeysTest.hash("other") + ":globex",
         LookalikeConfig.AUTH_PEER_SECRET, PEER_SECRET));
     fetcher = new ImageFetcher(FetcherConfig.defaults());
-    TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
-        new ImageDecoder(), url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), new SimpleMeterRegistry());
+    TopologyServices services = TestServices.perceptual(fetcher);
     api = HttpApi.start(config, services, fetcher);
     base = "http://127.0.0.1:" + api.port();
   }
@@ -128,8 +124,7 @@ class AuthTest {
         LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(limited) + ":acme," + ApiKeysTest.hash(KEY) + ":acme,"
             + ApiKeysTest.hash("batch-key") + ":acme",
         LookalikeConfig.RATE_LIMIT, "0.2", LookalikeConfig.RATE_BURST, "2"));
-    TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
-        new ImageDecoder(), url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), new SimpleMeterRegistry());
+    TopologyServices services = TestServices.perceptual(fetcher);
     HttpApi slow = HttpApi.start(config, services, fetcher);
     try {
       String url = "http://127.0.0.1:" + slow.port();
@@ -175,8 +170,7 @@ class AuthTest {
     LookalikeConfig config = LookalikeConfig.of(Map.of(LookalikeConfig.HTTP_PORT, "0",
         LookalikeConfig.AUTH_API_KEYS, ApiKeysTest.hash(KEY) + ":acme",
         LookalikeConfig.AUTH_METRICS_KEYS, ApiKeysTest.hash(scraper)));
-    TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
-        new ImageDecoder(), url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), new SimpleMeterRegistry());
+    TopologyServices services = TestServices.perceptual(fetcher);
     HttpApi guarded = HttpApi.start(config, services, fetcher);
     try {
       String url = "http://127.0.0.1:" + guarded.port();

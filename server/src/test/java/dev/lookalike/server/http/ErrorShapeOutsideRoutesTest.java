@@ -6,18 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.embedding.image.FetcherConfig;
-import dev.lookalike.embedding.image.ImageDecoder;
 import dev.lookalike.embedding.image.ImageFetcher;
-import dev.lookalike.embedding.perceptual.PerceptualEmbedder;
-import dev.lookalike.registry.InMemorySchemaRegistryClient;
+import dev.lookalike.server.TestServices;
 import dev.lookalike.topology.TopologyServices;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,10 +40,7 @@ class ErrorShapeOutsideRoutesTest {
   @BeforeAll
   static void start() {
     fetcher = new ImageFetcher(FetcherConfig.defaults());
-    TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
-        new ImageDecoder(), url -> {
-          throw new IllegalStateException("this test fetches nothing");
-        }, Clock.systemUTC(), new SimpleMeterRegistry());
+    TopologyServices services = TestServices.perceptual(fetcher);
     api = HttpApi.start(LookalikeConfig.of(Map.of(LookalikeConfig.HTTP_PORT, "0",
         LookalikeConfig.IMAGE_MAX_BYTES, String.valueOf(MAX_IMAGE_BYTES))), services, fetcher);
     base = "http://127.0.0.1:" + api.port();

@@ -10,6 +10,7 @@ import dev.lookalike.embedding.image.ImageDecoder;
 import dev.lookalike.embedding.image.ImageFetcher;
 import dev.lookalike.embedding.perceptual.PerceptualEmbedder;
 import dev.lookalike.registry.InMemorySchemaRegistryClient;
+import dev.lookalike.server.TestServices;
 import dev.lookalike.server.query.NotReadyException;
 import dev.lookalike.server.query.PeerClient;
 import dev.lookalike.server.tls.TrustedCertificates;
@@ -50,8 +51,7 @@ class HttpsTest {
         LookalikeConfig.HTTP_TLS_KEYSTORE, identity.keystore().toString(),
         LookalikeConfig.HTTP_TLS_KEYSTORE_PASSWORD, TestCertificates.PASSWORD));
     fetcher = new ImageFetcher(FetcherConfig.defaults());
-    TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
-        new ImageDecoder(), url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), new SimpleMeterRegistry());
+    TopologyServices services = TestServices.perceptual(fetcher);
     api = HttpApi.start(config, services, fetcher);
   }
 

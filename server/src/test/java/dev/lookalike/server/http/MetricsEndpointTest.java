@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.embedding.image.FetcherConfig;
-import dev.lookalike.embedding.image.ImageDecoder;
 import dev.lookalike.embedding.image.ImageFetcher;
-import dev.lookalike.embedding.perceptual.PerceptualEmbedder;
-import dev.lookalike.registry.InMemorySchemaRegistryClient;
+import dev.lookalike.server.TestServices;
 import dev.lookalike.topology.TopologyServices;
 import dev.lookalike.topology.metrics.TopologyMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -16,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -36,8 +33,7 @@ class MetricsEndpointTest {
   static void start() {
     LookalikeConfig config = LookalikeConfig.of(Map.of(LookalikeConfig.HTTP_PORT, "0"));
     fetcher = new ImageFetcher(FetcherConfig.defaults());
-    TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
-        new ImageDecoder(), url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), METERS);
+    TopologyServices services = TestServices.perceptual(fetcher, METERS);
     api = HttpApi.start(config, services, fetcher);
     base = "http://127.0.0.1:" + api.port();
   }

@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.embedding.image.FetcherConfig;
-import dev.lookalike.embedding.image.ImageDecoder;
 import dev.lookalike.embedding.image.ImageFetcher;
-import dev.lookalike.embedding.perceptual.PerceptualEmbedder;
-import dev.lookalike.registry.InMemorySchemaRegistryClient;
+import dev.lookalike.server.TestServices;
 import dev.lookalike.topology.TopologyServices;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
@@ -19,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +44,7 @@ class OpenApiTest {
   static void start() throws Exception {
     LookalikeConfig config = LookalikeConfig.of(Map.of(LookalikeConfig.HTTP_PORT, "0"));
     fetcher = new ImageFetcher(FetcherConfig.defaults());
-    TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
-        new ImageDecoder(), url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    TopologyServices services = TestServices.perceptual(fetcher);
     api = HttpApi.start(config, services, fetcher);
     base = "http://127.0.0.1:" + api.port();
     HttpResponse<String> yaml = get("/openapi.yaml");

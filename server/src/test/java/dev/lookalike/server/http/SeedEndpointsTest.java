@@ -21,6 +21,7 @@ import dev.lookalike.embedding.image.ImageFetcher;
 import dev.lookalike.embedding.perceptual.PerceptualEmbedder;
 import dev.lookalike.embedding.testing.TestImages;
 import dev.lookalike.registry.InMemorySchemaRegistryClient;
+import dev.lookalike.server.TestServices;
 import dev.lookalike.topology.TopologyServices;
 import dev.lookalike.topology.store.VectorMath;
 import java.net.URI;
@@ -141,8 +142,7 @@ class SeedEndpointsTest {
         images.enqueue(new MockResponse().setBody(new Buffer().write(PNG)).setHeader("content-type", "image/png")
             .setHeadersDelay(1_500, TimeUnit.MILLISECONDS));
       }
-      TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
-          new ImageDecoder(), url -> slowFetcher.fetch(url).bytes(), Clock.systemUTC(), new SimpleMeterRegistry());
+      TopologyServices services = TestServices.perceptual(slowFetcher);
       HttpApi slowApi = HttpApi.start(LookalikeConfig.of(Map.of(LookalikeConfig.HTTP_PORT, "0")), services, slowFetcher);
       try {
         String items = "{\"image\":\"" + images.url("/a.png") + "\"},{\"image\":\"" + images.url("/b.png") + "\"}";

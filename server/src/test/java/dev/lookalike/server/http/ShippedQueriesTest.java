@@ -8,10 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.embedding.image.FetcherConfig;
-import dev.lookalike.embedding.image.ImageDecoder;
 import dev.lookalike.embedding.image.ImageFetcher;
-import dev.lookalike.embedding.perceptual.PerceptualEmbedder;
-import dev.lookalike.registry.InMemorySchemaRegistryClient;
+import dev.lookalike.server.TestServices;
 import dev.lookalike.topology.LookalikeTopology;
 import dev.lookalike.topology.Topics;
 import dev.lookalike.topology.TopologyServices;
@@ -28,7 +26,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,8 +102,7 @@ class ShippedQueriesTest {
     LookalikeConfig config = LookalikeConfig.of(Map.of(LookalikeConfig.HTTP_PORT, "0", LookalikeConfig.STATE_DIR, stateDir.toString(),
         LookalikeConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1")); // never started: nothing connects
     ImageFetcher fetcher = new ImageFetcher(FetcherConfig.defaults());
-    TopologyServices services = new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
-        new ImageDecoder(), url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), meters);
+    TopologyServices services = TestServices.perceptual(fetcher, meters);
     // Meters born at their first use: the timers and the per-topic counters.
     TopologyMetrics metrics = new TopologyMetrics(meters);
     metrics.eventsIn("images.uploaded").increment();

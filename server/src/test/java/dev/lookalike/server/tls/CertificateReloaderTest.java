@@ -5,21 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lookalike.config.LookalikeConfig;
 import dev.lookalike.embedding.image.FetcherConfig;
-import dev.lookalike.embedding.image.ImageDecoder;
 import dev.lookalike.embedding.image.ImageFetcher;
-import dev.lookalike.embedding.perceptual.PerceptualEmbedder;
-import dev.lookalike.registry.InMemorySchemaRegistryClient;
+import dev.lookalike.server.TestServices;
 import dev.lookalike.server.http.HttpApi;
 import dev.lookalike.server.query.PeerClient;
-import dev.lookalike.topology.TopologyServices;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +43,7 @@ class CertificateReloaderTest {
     LookalikeConfig config = LookalikeConfig.of(Map.of(LookalikeConfig.HTTP_PORT, "0",
         LookalikeConfig.HTTP_TLS_CERTIFICATE, certificate.toString(), LookalikeConfig.HTTP_TLS_PRIVATE_KEY, key.toString()));
     try (ImageFetcher fetcher = new ImageFetcher(FetcherConfig.defaults())) {
-      HttpApi api = HttpApi.start(config, new TopologyServices(new InMemorySchemaRegistryClient(), List.of(new PerceptualEmbedder()),
-          new ImageDecoder(), url -> fetcher.fetch(url).bytes(), Clock.systemUTC(), new SimpleMeterRegistry()), fetcher);
+      HttpApi api = HttpApi.start(config, TestServices.perceptual(fetcher), fetcher);
       TrustedCertificates trusted = TrustedCertificates.of(TlsIdentity.from(config).orElseThrow());
       try (CertificateReloader reloader = new CertificateReloader(config, Duration.ofMillis(50), renewed -> {
         trusted.add(renewed.chain());
