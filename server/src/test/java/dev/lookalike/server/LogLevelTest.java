@@ -63,4 +63,31 @@ class LogLevelTest {
     assertThat(capturedErr.toString(StandardCharsets.UTF_8)).contains("WARN", "Connection to node -1 could not be established");
     assertThat(capturedOut.toString(StandardCharsets.UTF_8)).isEmpty();
   }
+
+  /** The bracket names the image and its tenant, only what is known: an undecodable upload has an id but no tenant. */
+  @Test
+  void theBracketShowsOnlyWhatIsKnownOfTheImage() throws Exception {
+    assertThat(logLine(Map.of("imageId", "cat-1", "tenant", "acme"))).contains(" [imageId=cat-1 tenant=acme] hello");
+    assertThat(logLine(Map.of("imageId", "cat-1"))).contains(" [imageId=cat-1] hello").doesNotContain("tenant=");
+    assertThat(logLine(Map.of())).doesNotContain("[").contains("LogLevelTest hello");
+  }
+
+  private static String logLine(Map<String, String> mdc) throws Exception {
+    LoggerContext context = new LoggerContext();
+    context.setMDCAdapter(new LogbackMDCAdapter());
+    JoranConfigurator configurator = new JoranConfigurator();
+    configurator.setContext(context);
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    try {
+      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      configurator.doConfigure(LogLevelTest.class.getClassLoader().getResource("logback.xml"));
+      mdc.forEach(context.getMDCAdapter()::put);
+      context.getLogger("dev.lookalike.LogLevelTest").info("hello");
+    } finally {
+      context.stop();
+      System.setErr(err);
+    }
+    return captured.toString(StandardCharsets.UTF_8);
+  }
 }
