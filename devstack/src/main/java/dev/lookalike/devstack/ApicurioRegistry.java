@@ -91,7 +91,7 @@ public final class ApicurioRegistry implements AutoCloseable {
         Path logFile = workDir.resolve("registry.log");
         Process process;
         try {
-            process = new ProcessBuilder(command(runner, port, storageDir))
+            process = new ProcessBuilder(command(runner, port, storageDir, workDir))
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile())
@@ -117,12 +117,15 @@ public final class ApicurioRegistry implements AutoCloseable {
         return registry;
     }
 
-    private static List<String> command(Path runner, int port, Path storageDir) {
+    private static List<String> command(Path runner, int port, Path storageDir, Path workDir) {
         List<String> command = new ArrayList<>();
         // The JVM running us is known to be a JDK >= 21, which the registry runs on.
         command.add(ProcessHandle.current().info().command().orElse("java"));
         // A small, quick-starting JVM: the registry serves a handful of schema look-ups.
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        // Its temp files in the work dir, which stop() deletes: Vert.x otherwise leaves an empty vertx-cache
+        // directory in the system temp dir after every run.
+        command.add("-Djava.io.tmpdir=" + workDir.toAbsolutePath());
         command.add("-Dquarkus.http.host=127.0.0.1");
         command.add("-Dquarkus.http.port=" + port);
         // Content-based ids must ignore formatting, as Confluent's canonical form does.

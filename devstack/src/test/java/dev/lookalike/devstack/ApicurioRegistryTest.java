@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,10 +42,15 @@ class ApicurioRegistryTest {
         ProcessHandle process = ProcessHandle.of(registry.pid()).orElseThrow();
         assertThat(registry.isRunning()).isTrue();
         assertThat(registry.startupTime()).isPositive();
+        // Its temp files (Vert.x's vertx-cache) go to its own work dir, not the system temp dir where they outlived it.
+        Path tmpdir = Path.of(Arrays.stream(process.info().arguments().orElseThrow())
+                .filter(a -> a.startsWith("-Djava.io.tmpdir=")).findFirst().orElseThrow().substring("-Djava.io.tmpdir=".length()));
+        assertThat(tmpdir).isNotEqualTo(Path.of(System.getProperty("java.io.tmpdir"))).isDirectory();
 
         registry.close();
 
         assertThat(process.isAlive()).isFalse();
+        assertThat(tmpdir).doesNotExist();
         assertThat(EmbeddedKafkaTest.isListening("127.0.0.1:" + registry.port())).isFalse();
     }
 
