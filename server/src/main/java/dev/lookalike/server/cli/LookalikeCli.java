@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
         "  lookalike run --config my.properties  # one service instance",
         "  lookalike produce ./photos --tag trip # publish a folder of images",
         "  lookalike tail --topic near-duplicates",
-        "  lookalike search --image cat.jpg      # similar images, from a running instance",
+        "  lookalike search --image cat.jpg      # search a running instance by image",
         "  lookalike replay --dry-run            # list retriable dead letters to resend",
         "  lookalike models download URL --sha256 HEX",
         "  lookalike help produce"})
