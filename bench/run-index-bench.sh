@@ -68,7 +68,8 @@ datasets=()
 if [ -n "$base_file" ]; then
   [ -f "$base_file" ] || { echo "run-index-bench: no file $base_file" >&2; exit 2; }
   [ -z "$query_file" ] || [ -f "$query_file" ] || { echo "run-index-bench: no file $query_file" >&2; exit 2; }
-  [ -n "$name" ] || name="$(basename "$base_file")"; name="${name%.*}"
+  # Only a name taken from the file loses its extension: --name glove-1.2 stays glove-1.2.
+  [ -n "$name" ] || { name="$(basename "$base_file")"; name="${name%.*}"; }
   datasets+=("file-$(printf '%s' "$name" | tr -c 'A-Za-z0-9_.-' '_')")
 else
   [ -z "$query_file$name" ] || { echo "run-index-bench: --queries and --name go with --base" >&2; exit 2; }
