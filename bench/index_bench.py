@@ -345,7 +345,27 @@ def report(args):
             commands.append((r["command"], r["time"][:10]))
     produced = "; ".join(f"`{c}` ({day})" for c, day in commands) or f"`{args.command}`"
     out = [f"# Index benchmark: {args.dataset}", "",
-           f"Produced by {produced}.", "",
+           f"Produced by {produced}.", ""]
+    # A run with --engines X keeps the other engines' rows, which may come from another day and another
+    # machine (this file's "Machine" section describes only the one that wrote it): say which engines
+    # this run measured, so nobody compares engines across runs without knowing.
+    def run_of(engine):
+        r = next(x for x in rows if x["engine"] == engine)
+        return r.get("command") or "?", r["time"][:10]
+    runs = {}
+    for engine in engines_in_order(rows):
+        runs.setdefault(run_of(engine), []).append(engine)
+    if len(runs) > 1:
+        latest = max(day for _, day in runs)
+        now = [e for (c, day), es in runs.items() if c == args.command and day == latest for e in es]
+        earlier = "; ".join(f"{', '.join(es)} ({day}, `{c}`)" for (c, day), es in runs.items()
+                            if not (c == args.command and day == latest))
+        head = (f"This run measured {', '.join(now)}; kept from earlier runs, possibly on another machine: "
+                if now else "Engines by run, possibly on different machines: ")
+        out += [f"**Rows from {len(runs)} runs.** {head}{earlier}. Compare engines of the same run: a machine's "
+                "speed drifts between runs, and the Machine section below describes "
+                "only the machine of this run.", ""]
+    out += [
            f"**Data:** {meta['base']:,} base vectors of {meta['dims']} dims, {meta['queries']:,} held-out queries; "
            f"{meta['description']}. Exact top-{meta['truth_k']} by brute force.", "",
            f"**Index:** HNSW, M={m}, efConstruction={efc}; recall@{k}; one thread for build and queries.", "",
@@ -364,18 +384,19 @@ def report(args):
                        f"{fmt_rate(r['qps'])} | {fmt_rate(r['qps_cpu'])} | {r['recall_at_k']:.4f} | "
                        f"{fmt_memory(r) if first else ''} | {fmt_restore(r) if first else ''} |")
     out += ["", f"## Best QPS at recall@{k} >= 0.95", "",
-            "| engine | smallest setting reaching it | its QPS wall / CPU | QPS at exactly 0.95, interpolated, wall / CPU |",
-            "|---|---|---:|---:|"]
+            "| engine | smallest setting reaching it | its QPS wall / CPU | QPS at exactly 0.95, interpolated, wall / CPU | measured |",
+            "|---|---|---:|---:|---|"]
     for engine in engines_in_order(rows):
         mine = [r for r in rows if r["engine"] == engine]
         hit, qps = best_at(mine, 0.95, "qps")
         _, qps_cpu = best_at(mine, 0.95, "qps_cpu")
         if hit is None:
             top = max(mine, key=lambda r: r["recall_at_k"])
-            out.append(f"| {engine} | not reached (best {top['recall_at_k']:.4f} at {top['setting']}) | | |")
+            out.append(f"| {engine} | not reached (best {top['recall_at_k']:.4f} at {top['setting']}) | | | {mine[0]['time'][:10]} |")
         else:
             out.append(f"| {engine} | {hit['setting']} (recall {hit['recall_at_k']:.4f}) | "
-                       f"{fmt_rate(hit['qps'])} / {fmt_rate(hit['qps_cpu'])} | {fmt_rate(qps)} / {fmt_rate(qps_cpu)} |")
+                       f"{fmt_rate(hit['qps'])} / {fmt_rate(hit['qps_cpu'])} | {fmt_rate(qps)} / {fmt_rate(qps_cpu)} | "
+                       f"{mine[0]['time'][:10]} |")
     out += ["", "## Per-engine notes", ""]
     for engine in engines_in_order(rows):
         r = next(x for x in rows if x["engine"] == engine)
