@@ -273,11 +273,11 @@ public final class LookalikeConfig extends AbstractConfig {
   }
 
   /**
-   * Variables the launcher and the commands read themselves (JVM and Maven options, search's key, stack traces),
-   * not settings.
+   * Variables the launcher, the commands, the bench scripts and the tests read themselves (JVM and Maven options,
+   * search's key, stack traces, the download cache, the browser), not settings.
    */
   private static final Set<String> TOOL_ENV = Set.of("LOOKALIKE_JAVA_OPTS", "LOOKALIKE_MVN_ARGS", "LOOKALIKE_API_KEY",
-      "LOOKALIKE_DEBUG");
+      "LOOKALIKE_DEBUG", "LOOKALIKE_CACHE", "LOOKALIKE_CHROMIUM");
 
   /**
    * {@code LOOKALIKE_*} variables in {@code env} that no setting reads, sorted: a typo there

@@ -83,6 +83,8 @@ class LookalikeConfigTest {
     LookalikeConfig config = LookalikeConfig.load(null, env);
     assertThat(config.bootstrapServers()).isEqualTo("kafka:9092");
     assertThat(config.unknownEnv(env)).containsExactly("LOOKALIKE_BOOTSTRAP_SERVER", "LOOKALIKE_VECTOR_CLIP_MODEL_PATH");
+    // The bench scripts' download cache and the browser test's Chromium are read by those, not by a setting.
+    assertThat(config.unknownEnv(Map.of("LOOKALIKE_CACHE", "/c", "LOOKALIKE_CHROMIUM", "/usr/bin/chromium"))).isEmpty();
   }
 
   @Test

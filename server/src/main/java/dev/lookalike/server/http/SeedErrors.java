@@ -23,7 +23,7 @@ final class SeedErrors {
     ApiException e = failureOf(handler);
     if (e == null) return;
     HttpApi.retryAfter(ctx, e);
-    ctx.status(e.status()).json(Map.of("error", reason(e.status()), "message", e.getMessage()));
+    ctx.status(e.status()).json(Map.of("error", ErrorShapes.reason(e.status()), "message", e.getMessage()));
   }
 
   /** Runs the handler; the refusal it ended with, or null when it answered. */
@@ -36,9 +36,5 @@ final class SeedErrors {
     } catch (ProviderException e) {
       return ApiException.of(e);
     }
-  }
-
-  private static String reason(int status) {
-    return ErrorShapes.reason(status);
   }
 }
